@@ -1,0 +1,263 @@
+/*
+ * cli: the command line: options of a run and of `concbench serve`, the
+ * --help and --version texts, and usage errors (exit status 2).
+ */
+#include "config.h"
+
+#include "cli.h"
+
+#include <concbench/plugin.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "scenario.h"
+
+static const char run_help[] =
+    "Usage: concbench [OPTION]... SCENARIO.yaml\n"
+    "       concbench --list-plugins | --plugin-help NAME\n"
+    "       concbench serve [--port P] [--latency-ms MS] [--body-bytes N]\n"
+    "\n"
+    "Measure concurrency strategies (plugins) on the job set a scenario\n"
+    "describes, and print timeit-style best-of-N results per cell\n"
+    "(strategy x url count x concurrency) with a comparison.\n"
+    "\n"
+    "  -r, --repeat N         repeats per cell, best of N (overrides the scenario)\n"
+    "  -n, --loops N          loops per repeat (overrides the scenario)\n"
+    "  -s, --strategy NAME    run only this strategy; repeatable. NAME is a name\n"
+    "                         from the scenario's list, a plugin name, or a path\n"
+    "                         to a plugin .so\n"
+    "      --json FILE        also write every result as JSON to FILE; with '-'\n"
+    "                         the JSON goes to stdout instead of the text report\n"
+    "      --plugin-dir DIR   search DIR for plugins first; repeatable\n"
+    "      --list-plugins     list the plugins found and the files they are in\n"
+    "      --plugin-help NAME show a plugin's summary and options\n"
+    "      --dry-run          check the scenario and plugins, print the cells\n"
+    "                         that would run, and run nothing\n"
+    "  -q, --quiet            print only the result lines: no progress, no\n"
+    "                         warnings, no comparison\n"
+    "  -v, --verbose          show the plugins' info lines (twice: debug)\n"
+    "  -h, --help             show this help and exit\n"
+    "  -V, --version          show the version and exit\n"
+    "\n"
+    "Plugins are searched in: --plugin-dir, $CONCBENCH_PLUGIN_PATH\n"
+    "(colon-separated), the build tree when run from it, then " CB_PKGLIBDIR
+    ".\n"
+    "\n"
+    "Exit status: 0 every cell ok; 1 a cell failed (errors, incomplete loop,\n"
+    "crashed strategy) or the run could not be carried out; 2 usage or\n"
+    "scenario error, nothing run.\n"
+    "\n"
+    "See concbench(1), concbench-scenario(5) and concbench-plugin(7).\n";
+
+static const char serve_help[] =
+    "Usage: concbench serve [--port P] [--latency-ms MS] [--body-bytes N]\n"
+    "\n"
+    "Run the embedded test server in the foreground on 127.0.0.1, print\n"
+    "\"listening on http://127.0.0.1:PORT\" once it accepts connections, and\n"
+    "serve until SIGINT or SIGTERM.\n"
+    "\n"
+    "  -p, --port P           port to listen on (default 0: any free port)\n"
+    "  -l, --latency-ms MS    delay each response by MS milliseconds (default 0)\n"
+    "  -b, --body-bytes N     response body size in bytes (default 1024)\n"
+    "  -h, --help             show this help and exit\n";
+
+static int usage_error(const char *fmt, ...) CB_PRINTF(1, 2);
+
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "concbench: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'concbench --help' for more information.\n");
+	return EXIT_USAGE;
+}
+
+static int parse_number(const char *opt, const char *text, uint64_t min,
+                        uint64_t max, uint64_t *out)
+{
+	int64_t v;
+
+	if (scenario_parse_int(text, &v) == 0 && v >= 0 &&
+	    (uint64_t)v >= min && (uint64_t)v <= max) {
+		*out = (uint64_t)v;
+		return 0;
+	}
+	return usage_error("%s: '%s' is not an integer from %" PRIu64
+	                   " to %" PRIu64,
+	                   opt, text, min, max);
+}
+
+static int push(char ***list, size_t *len, char *item)
+{
+	char **grown = realloc(*list, (*len + 1) * sizeof(**list));
+	if (!grown)
+		return -1;
+	*list = grown;
+	grown[(*len)++] = item;
+	return 0;
+}
+
+static int parse_serve(int argc, char **argv, struct cli_options *o)
+{
+	static const struct option longopts[] = {
+	    {"port", required_argument, NULL, 'p'},
+	    {"latency-ms", required_argument, NULL, 'l'},
+	    {"body-bytes", required_argument, NULL, 'b'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0}};
+	uint64_t v = 0;
+	int c;
+
+	o->action = CLI_SERVE;
+	o->serve.body_bytes = 1024;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+p:l:b:h", longopts, NULL)) !=
+	       -1) {
+		switch (c) {
+		case 'p':
+			if (parse_number("--port", optarg, 0, 65535, &v))
+				return EXIT_USAGE;
+			o->serve.port = (unsigned)v;
+			break;
+		case 'l':
+			if (parse_number("--latency-ms", optarg, 0, 3600000, &v))
+				return EXIT_USAGE;
+			o->serve.latency_ms = (unsigned)v;
+			break;
+		case 'b':
+			if (parse_number("--body-bytes", optarg, 0, 1u << 30,
+			                 &v))
+				return EXIT_USAGE;
+			o->serve.body_bytes = (size_t)v;
+			break;
+		case 'h':
+			fputs(serve_help, stdout);
+			o->action = CLI_EXIT_OK;
+			return 0;
+		default:
+			return usage_error("serve: see 'concbench serve --help'");
+		}
+	}
+	if (optind < argc)
+		return usage_error("serve: unexpected argument '%s'",
+		                   argv[optind]);
+	return 0;
+}
+
+enum {
+	OPT_JSON = 256,
+	OPT_PLUGIN_DIR,
+	OPT_LIST_PLUGINS,
+	OPT_PLUGIN_HELP,
+	OPT_DRY_RUN
+};
+
+int cli_parse(int argc, char **argv, struct cli_options *o)
+{
+	static const struct option longopts[] = {
+	    {"repeat", required_argument, NULL, 'r'},
+	    {"loops", required_argument, NULL, 'n'},
+	    {"strategy", required_argument, NULL, 's'},
+	    {"json", required_argument, NULL, OPT_JSON},
+	    {"plugin-dir", required_argument, NULL, OPT_PLUGIN_DIR},
+	    {"list-plugins", no_argument, NULL, OPT_LIST_PLUGINS},
+	    {"plugin-help", required_argument, NULL, OPT_PLUGIN_HELP},
+	    {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {NULL, 0, NULL, 0}};
+	uint64_t v = 0;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	if (argc > 1 && strcmp(argv[1], "serve") == 0)
+		return parse_serve(argc - 1, argv + 1, o);
+	opterr = 1;
+	while ((c = getopt_long(argc, argv, "r:n:s:qvhV", longopts, NULL)) !=
+	       -1) {
+		switch (c) {
+		case 'r':
+			if (parse_number("--repeat", optarg, 1, 1000, &v))
+				return EXIT_USAGE;
+			o->repeat = (unsigned)v;
+			break;
+		case 'n':
+			if (parse_number("--loops", optarg, 1, 1000000, &v))
+				return EXIT_USAGE;
+			o->loops = (unsigned)v;
+			break;
+		case 's':
+			if (push(&o->strategies, &o->strategy_len, optarg))
+				return usage_error("out of memory");
+			break;
+		case OPT_JSON:
+			o->json = optarg;
+			break;
+		case OPT_PLUGIN_DIR:
+			if (push(&o->plugin_dirs, &o->plugin_dir_len, optarg))
+				return usage_error("out of memory");
+			break;
+		case OPT_LIST_PLUGINS:
+			o->action = CLI_LIST_PLUGINS;
+			break;
+		case OPT_PLUGIN_HELP:
+			o->action = CLI_PLUGIN_HELP;
+			o->plugin_help = optarg;
+			break;
+		case OPT_DRY_RUN:
+			o->dry_run = 1;
+			break;
+		case 'q':
+			diag_quiet = 1;
+			break;
+		case 'v':
+			diag_verbose++;
+			break;
+		case 'h':
+			fputs(run_help, stdout);
+			o->action = CLI_EXIT_OK;
+			return 0;
+		case 'V':
+			printf("concbench %s (plugin ABI %u.%u)\n%s\n",
+			       PACKAGE_VERSION, CONCBENCH_ABI_MAJOR,
+			       CONCBENCH_ABI_MINOR, curl_version());
+			o->action = CLI_EXIT_OK;
+			return 0;
+		default:
+			/* getopt has said what was wrong */
+			fprintf(stderr, "Try 'concbench --help' for more "
+			                "information.\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (o->action != CLI_RUN) {
+		if (optind < argc)
+			return usage_error("unexpected argument '%s'",
+			                   argv[optind]);
+		return 0;
+	}
+	if (optind >= argc)
+		return usage_error("no scenario file given");
+	if (optind + 1 < argc)
+		return usage_error("one scenario at a time ('%s' is extra)",
+		                   argv[optind + 1]);
+	o->scenario = argv[optind];
+	return 0;
+}
+
+void cli_free(struct cli_options *o)
+{
+	free(o->strategies);
+	free(o->plugin_dirs);
+	o->strategies = o->plugin_dirs = NULL;
+}

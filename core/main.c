@@ -1,0 +1,393 @@
+/*
+ * main: concbench's entry point: reads the command line and the scenario,
+ * loads the strategies, starts the embedded server when the scenario asks
+ * for one, measures every cell and reports. Every exit path stops the
+ * server and the measurement child.
+ */
+#include "config.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "diag.h"
+#include "plugin.h"
+#include "report.h"
+#include "runner.h"
+#include "scenario.h"
+#include "server.h"
+
+struct run {
+	struct cli_options opts;
+	struct plugin_path path;
+	struct scenario scn;
+	struct strategy_spec *specs;   /* the strategies to run */
+	struct plugin *plugins;        /* loaded, one per spec */
+	size_t nstrat;
+	int owns_specs;                /* specs were made here, not scn's */
+	struct cell *cells;
+	struct cell_result *results;
+	size_t ncells;
+	FILE *json;
+	struct server_process server;
+	char base_url[64];
+};
+
+static int list_plugins(struct run *run)
+{
+	struct plugin *list;
+	size_t n, i;
+
+	if (plugin_list(&run->path, &list, &n) < 0) {
+		diag_error("out of memory while listing plugins");
+		return EXIT_CELL_FAILED;
+	}
+	if (n == 0) {
+		diag_error("no plugins found (searched:%s%s)",
+		           run->path.len ? " " : "",
+		           run->path.len ? run->path.dirs[0] : "");
+		for (i = 1; i < run->path.len; i++)
+			fprintf(stderr, "  %s\n", run->path.dirs[i]);
+		return EXIT_CELL_FAILED;
+	}
+	for (i = 0; i < n; i++)
+		printf("%-14s %s\n%-14s %s\n", list[i].desc->name,
+		       list[i].desc->summary ? list[i].desc->summary : "", "",
+		       list[i].path);
+	plugin_list_free(list, n);
+	return 0;
+}
+
+static int plugin_help(struct run *run)
+{
+	struct plugin p;
+	char err[2048];
+
+	if (plugin_find(&run->path, run->opts.plugin_help, &p, err,
+	                sizeof(err)) < 0) {
+		diag_error("%s", err);
+		return EXIT_USAGE;
+	}
+	plugin_describe(&p, stdout);
+	plugin_close(&p);
+	return 0;
+}
+
+/* -s NAME picks the scenario's strategy of that name, or a bare plugin. */
+static int choose_strategies(struct run *run)
+{
+	struct cli_options *o = &run->opts;
+	size_t i, j;
+
+	if (o->strategy_len == 0 && run->scn.strategy_len > 0) {
+		run->specs = run->scn.strategies;
+		run->nstrat = run->scn.strategy_len;
+		return 0;
+	}
+	run->owns_specs = 1;
+	if (o->strategy_len == 0) {
+		/* every installed plugin, by name */
+		struct plugin *list;
+		size_t n;
+		if (plugin_list(&run->path, &list, &n) < 0)
+			return -1;
+		run->specs = calloc(n ? n : 1, sizeof(*run->specs));
+		for (i = 0; run->specs && i < n; i++)
+			if (strategy_spec_init(&run->specs[run->nstrat],
+			                       list[i].desc->name) == 0)
+				run->nstrat++;
+		plugin_list_free(list, n);
+		if (!run->specs)
+			return -1;
+		if (run->nstrat == 0) {
+			diag_error("no plugins found; see concbench "
+			           "--list-plugins");
+			return -1;
+		}
+		return 0;
+	}
+	run->specs = calloc(o->strategy_len, sizeof(*run->specs));
+	if (!run->specs)
+		return -1;
+	for (i = 0; i < o->strategy_len; i++) {
+		const struct strategy_spec *named = NULL;
+		struct strategy_spec *spec = &run->specs[i];
+
+		for (j = 0; j < run->scn.strategy_len; j++)
+			if (strcmp(run->scn.strategies[j].label,
+			           o->strategies[i]) == 0)
+				named = &run->scn.strategies[j];
+		if (strategy_spec_init(spec, named ? named->plugin
+		                                   : o->strategies[i]) < 0)
+			return -1;
+		run->nstrat = i + 1;
+		if (named) {
+			/* carry the scenario's label and options over */
+			size_t k;
+			free(spec->label);
+			spec->label = strdup(named->label);
+			spec->line = named->line;
+			spec->col = named->col;
+			spec->options =
+			    calloc(named->option_count + 1, sizeof(*spec->options));
+			if (!spec->label || !spec->options)
+				return -1;
+			for (k = 0; k < named->option_count; k++) {
+				spec->options[k] = named->options[k];
+				spec->options[k].name =
+				    strdup(named->options[k].name);
+				spec->options[k].text =
+				    strdup(named->options[k].text);
+				spec->option_count = k + 1;
+				if (!spec->options[k].name ||
+				    !spec->options[k].text)
+					return -1;
+			}
+		}
+		for (j = 0; j < i; j++)
+			if (strcmp(run->specs[j].label, spec->label) == 0) {
+				diag_error("-s %s is given twice",
+				           o->strategies[i]);
+				return -1;
+			}
+	}
+	return 0;
+}
+
+/* Load every chosen plugin and bind its options; errors point at the file. */
+static int load_strategies(struct run *run)
+{
+	char err[2048];
+	size_t i;
+
+	run->plugins = calloc(run->nstrat, sizeof(*run->plugins));
+	if (!run->plugins)
+		return -1;
+	for (i = 0; i < run->nstrat; i++) {
+		struct strategy_spec *spec = &run->specs[i];
+
+		if (plugin_find(&run->path, spec->plugin, &run->plugins[i], err,
+		                sizeof(err)) < 0) {
+			if (spec->line)
+				diag_error("%s:%u:%u: %s", run->scn.path,
+				           spec->line, spec->col, err);
+			else
+				diag_error("%s", err);
+			return -1;
+		}
+		if (scenario_bind_options(spec, run->plugins[i].desc->options,
+		                          run->scn.path, err, sizeof(err)) < 0) {
+			diag_error("%s", err);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void print_plan(const struct run *run, const struct run_config *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < run->ncells; i++) {
+		const struct cell *c = &run->cells[i];
+		printf("%s: %s urls=%llu concurrency=%u: %u repeat%s of %u "
+		       "loop%s (%s)\n",
+		       run->scn.name, c->spec->label, (unsigned long long)c->urls,
+		       c->concurrency, cfg->repeat, cfg->repeat == 1 ? "" : "s",
+		       cfg->loops, cfg->loops == 1 ? "" : "s", c->plugin->path);
+	}
+}
+
+static void progress(const struct run *run, size_t i, int show)
+{
+	const struct cell *c = &run->cells[i];
+
+	if (!show)
+		return;
+	fprintf(stderr, "\r\033[K[%zu/%zu] %s urls=%llu concurrency=%u ...", i + 1,
+	        run->ncells, c->spec->label, (unsigned long long)c->urls,
+	        c->concurrency);
+	fflush(stderr);
+}
+
+static void progress_clear(int show)
+{
+	if (show) {
+		fputs("\r\033[K", stderr);
+		fflush(stderr);
+	}
+}
+
+/* Measure every cell; returns the exit status (or -signal if interrupted). */
+static int measure(struct run *run, const struct run_config *cfg)
+{
+	int show_progress = isatty(STDERR_FILENO) && !diag_quiet;
+	FILE *text = run->json == stdout ? NULL : stdout;
+	int failed = 0;
+	size_t i;
+
+	runner_catch_signals();
+	for (i = 0; i < run->ncells; i++) {
+		int rc;
+
+		progress(run, i, show_progress);
+		rc = runner_run_cell(cfg, &run->cells[i], &run->results[i]);
+		progress_clear(show_progress);
+		if (rc < 0) {
+			diag_error("interrupted by signal %d: %zu of %zu cells "
+			           "measured",
+			           runner_interrupted(), i, run->ncells);
+			return -runner_interrupted();
+		}
+		if (!run->results[i].ok)
+			failed = 1;
+		if (text) {
+			report_cell(text, cfg, &run->cells[i], &run->results[i]);
+			fflush(text);
+		}
+	}
+	if (text && !diag_quiet)
+		report_comparison(text, run->cells, run->results, run->ncells);
+	return failed ? EXIT_CELL_FAILED : 0;
+}
+
+static int prepare(struct run *run, struct run_config *cfg)
+{
+	char err[SCENARIO_ERR_MAX];
+
+	if (scenario_load(run->opts.scenario, &run->scn, err, sizeof(err)) <
+	    0) {
+		fprintf(stderr, "%s\n", err);
+		return EXIT_USAGE;
+	}
+	if (choose_strategies(run) < 0 || load_strategies(run) < 0)
+		return EXIT_USAGE;
+	cfg->scn = &run->scn;
+	cfg->repeat = run->opts.repeat ? run->opts.repeat : run->scn.repeat;
+	cfg->loops = run->opts.loops ? run->opts.loops : run->scn.loops;
+	run->cells = runner_plan(&run->scn, run->specs, run->plugins,
+	                         run->nstrat, &run->ncells);
+	run->results = calloc(run->ncells ? run->ncells : 1,
+	                      sizeof(*run->results));
+	if (!run->cells || !run->results) {
+		diag_error("out of memory");
+		return EXIT_CELL_FAILED;
+	}
+	if (run->opts.json && !run->opts.dry_run) {
+		run->json = strcmp(run->opts.json, "-") == 0
+		                ? stdout
+		                : fopen(run->opts.json, "w");
+		if (!run->json) {
+			diag_error("--json %s: cannot open for writing: %s",
+			           run->opts.json, strerror(errno));
+			return EXIT_USAGE;
+		}
+	}
+	return 0;
+}
+
+static int run_scenario(struct run *run)
+{
+	struct run_config cfg = {0};
+	int rc = prepare(run, &cfg);
+
+	if (rc)
+		return rc;
+	if (run->opts.dry_run) {
+		print_plan(run, &cfg);
+		return 0;
+	}
+	if (run->scn.urls.relative) {
+		if (server_spawn(&run->scn.server, &run->server) < 0) {
+			diag_error("%s: cannot start the embedded server",
+			           run->scn.path);
+			return EXIT_CELL_FAILED;
+		}
+		snprintf(run->base_url, sizeof(run->base_url),
+		         "http://127.0.0.1:%u", run->server.port);
+		cfg.base_url = run->base_url;
+	}
+	rc = measure(run, &cfg);
+	server_stop(&run->server);
+	if (run->json && report_json(run->json, &cfg, run->cells,
+	                             run->results, run->ncells) < 0) {
+		diag_error("--json %s: write failed", run->opts.json);
+		if (rc == 0)
+			rc = EXIT_CELL_FAILED;
+	}
+	return rc;
+}
+
+static void run_free(struct run *run)
+{
+	size_t i;
+
+	for (i = 0; i < run->ncells; i++)
+		cell_result_free(&run->results[i]);
+	free(run->results);
+	free(run->cells);
+	if (run->plugins)
+		for (i = 0; i < run->nstrat; i++)
+			plugin_close(&run->plugins[i]);
+	free(run->plugins);
+	if (run->owns_specs) {
+		for (i = 0; i < run->nstrat; i++)
+			strategy_spec_free(&run->specs[i]);
+		free(run->specs);
+	}
+	if (run->json && run->json != stdout)
+		fclose(run->json);
+	scenario_free(&run->scn);
+	plugin_path_free(&run->path);
+	cli_free(&run->opts);
+}
+
+int main(int argc, char **argv)
+{
+	struct run run;
+	int rc;
+
+	memset(&run, 0, sizeof(run));
+	rc = cli_parse(argc, argv, &run.opts);
+	if (rc || run.opts.action == CLI_EXIT_OK) {
+		cli_free(&run.opts);
+		return rc;
+	}
+	if (run.opts.action == CLI_SERVE) {
+		signal(SIGPIPE, SIG_IGN);
+		rc = server_run(&run.opts.serve, STDOUT_FILENO) < 0
+		         ? EXIT_CELL_FAILED
+		         : 0;
+		cli_free(&run.opts);
+		return rc;
+	}
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		diag_error("cannot initialize libcurl");
+		return EXIT_CELL_FAILED;
+	}
+	if (plugin_path_init(&run.path, run.opts.plugin_dirs,
+	                     run.opts.plugin_dir_len) < 0) {
+		diag_error("out of memory");
+		rc = EXIT_CELL_FAILED;
+	} else if (run.opts.action == CLI_LIST_PLUGINS) {
+		rc = list_plugins(&run);
+	} else if (run.opts.action == CLI_PLUGIN_HELP) {
+		rc = plugin_help(&run);
+	} else {
+		rc = run_scenario(&run);
+	}
+	run_free(&run);
+	curl_global_cleanup();
+	if (rc < 0) {
+		/* die of the signal we caught, as a shell expects */
+		signal(-rc, SIG_DFL);
+		raise(-rc);
+		return 128 - rc;
+	}
+	return rc;
+}

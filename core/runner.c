@@ -1,0 +1,391 @@
+/*
+ * runner: the plan (strategies x url counts x concurrencies) and the
+ * measurement of each cell in a fresh child process: R repeats of L loops,
+ * each loop checked for exactly-once completion, with the peak memory of
+ * the child's process tree sampled by the parent.
+ */
+#include "config.h"
+
+#include "runner.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#ifdef HAVE_SYS_PRCTL_H
+#include <sys/prctl.h>
+#endif
+
+#include "fetch.h"
+#include "jobs.h"
+#include "proctree.h"
+
+/* Memory sampling: often enough to see a cell's peak, cheap enough not to
+ * disturb it (the interval grows when reading /proc gets slow). */
+#define SAMPLE_INTERVAL_MS 10
+#define SAMPLE_COST_FACTOR 20
+
+static volatile sig_atomic_t caught_signal;
+
+static void on_signal(int sig)
+{
+	caught_signal = sig;
+}
+
+void runner_catch_signals(void)
+{
+	struct sigaction sa;
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	/* no SA_RESTART: the wait for a cell must wake up at once */
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+int runner_interrupted(void)
+{
+	return caught_signal;
+}
+
+struct cell *runner_plan(const struct scenario *scn,
+                         struct strategy_spec *specs,
+                         const struct plugin *plugins, size_t nstrat,
+                         size_t *ncells)
+{
+	size_t n = scn->url_count_len * scn->concurrency_len * nstrat;
+	struct cell *cells = calloc(n ? n : 1, sizeof(*cells));
+	size_t u, c, s, k = 0;
+
+	if (!cells)
+		return NULL;
+	for (u = 0; u < scn->url_count_len; u++)
+		for (c = 0; c < scn->concurrency_len; c++)
+			for (s = 0; s < nstrat; s++) {
+				cells[k].spec = &specs[s];
+				cells[k].plugin = &plugins[s];
+				cells[k].urls = scn->url_counts[u];
+				cells[k].concurrency = scn->concurrency[c];
+				k++;
+			}
+	*ncells = n;
+	return cells;
+}
+
+/* ---- shared between the measurement child and the parent ------------- */
+
+struct repeat_record {
+	double seconds_per_loop;
+	uint64_t ok, failed, bytes;
+};
+
+struct cell_shared {
+	size_t mapped;
+	_Atomic unsigned repeats_done;
+	_Atomic unsigned at_repeat, at_loop;   /* where the child is */
+	int bad_loop;                          /* an unclean loop was seen */
+	int plugin_failed;                     /* run() returned nonzero */
+	struct loop_tally bad_tally;
+	uint64_t bad_ok, bad_failed, bad_bytes; /* counted in the totals */
+	char failure[CELL_STATUS_MAX];         /* set before _exit(3) */
+	struct repeat_record repeats[];
+};
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Raise the soft descriptor limit: each connection needs descriptors. */
+static void raise_nofile_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+static void child_setup(pid_t parent)
+{
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+	size_t i;
+
+	setpgid(0, 0);
+#ifdef HAVE_SYS_PRCTL_H
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+#endif
+	if (getppid() != parent)
+		_exit(3);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		signal(sigs[i], SIG_DFL);
+	raise_nofile_limit();
+}
+
+static void __attribute__((noreturn))
+child_fail(struct cell_shared *sh, const char *why, const char *detail)
+{
+	snprintf(sh->failure, sizeof(sh->failure), "%s%s", why, detail);
+	_exit(3);
+}
+
+/* The measurement process: never returns. */
+static void __attribute__((noreturn))
+cell_child(const struct run_config *cfg, const struct cell *cell,
+           struct cell_shared *sh)
+{
+	const struct concbench_plugin *desc = cell->plugin->desc;
+	struct concbench_host host;
+	struct fetch_setup setup;
+	struct job_table *jobs;
+	void *state = NULL;
+	unsigned r, l;
+
+	jobs = jobs_create(cell->urls);
+	if (!jobs)
+		child_fail(sh, "cannot map the job table: ", strerror(errno));
+	setup = (struct fetch_setup){
+	    .jobs = jobs,
+	    .urls = &cfg->scn->urls,
+	    .base_url = cfg->base_url,
+	    .timeout_ms = cfg->scn->timeout_ms,
+	    .concurrency = cell->concurrency,
+	    .spec = cell->spec,
+	};
+	fetch_host_init(&host, &setup);
+	if (desc->init && desc->init(&host, &state) != 0)
+		child_fail(sh, "the plugin's init failed", "");
+
+	for (r = 0; r < cfg->repeat && !sh->bad_loop; r++) {
+		struct repeat_record rec = {0};
+		double total = 0;
+
+		for (l = 0; l < cfg->loops; l++) {
+			struct loop_tally tally;
+			double start;
+			int rc;
+
+			atomic_store(&sh->at_repeat, r);
+			atomic_store(&sh->at_loop, l);
+			jobs_reset(jobs);
+			start = now_seconds();
+			rc = desc->run(&host, state);
+			total += now_seconds() - start;
+			jobs_tally(jobs, &tally);
+			if (rc != 0 || !loop_tally_clean(&tally, cell->urls)) {
+				sh->bad_loop = 1;
+				sh->plugin_failed = rc != 0;
+				sh->bad_tally = tally;
+				sh->bad_ok = rec.ok + tally.ok;
+				sh->bad_failed = rec.failed + tally.failed;
+				sh->bad_bytes = rec.bytes + tally.bytes;
+				break;
+			}
+			rec.ok += tally.ok;
+			rec.bytes += tally.bytes;
+		}
+		if (sh->bad_loop)
+			break;
+		rec.seconds_per_loop = total / cfg->loops;
+		sh->repeats[r] = rec;
+		atomic_store(&sh->repeats_done, r + 1);
+	}
+	if (desc->fini)
+		desc->fini(&host, state);
+	jobs_destroy(jobs);
+	/* _exit: the parent's stdio buffers and atexit handlers are not ours */
+	_exit(0);
+}
+
+static int open_pidfd(pid_t pid)
+{
+#ifdef SYS_pidfd_open
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+	(void)pid;
+	return -1;
+#endif
+}
+
+static void wait_a_little(int pidfd, int ms)
+{
+	if (pidfd >= 0) {
+		struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
+		poll(&pfd, 1, ms);
+	} else {
+		struct timespec ts = {0, (long)ms * 1000000L};
+		nanosleep(&ts, NULL);
+	}
+}
+
+/* Kill the child's process group, then reap the child. */
+static void kill_cell(pid_t pid, int *status, struct rusage *ru)
+{
+	kill(-pid, SIGKILL);
+	kill(pid, SIGKILL);
+	while (wait4(pid, status, 0, ru) < 0 && errno == EINTR)
+		;
+}
+
+static void describe_end(const struct cell_shared *sh, int status,
+                         const struct run_config *cfg, char *buf,
+                         size_t len)
+{
+	unsigned r = atomic_load(&sh->at_repeat) + 1;
+	unsigned l = atomic_load(&sh->at_loop) + 1;
+	char where[64];
+
+	if (cfg->loops > 1)
+		snprintf(where, sizeof(where), "repeat %u, loop %u", r, l);
+	else
+		snprintf(where, sizeof(where), "repeat %u", r);
+	if (WIFSIGNALED(status)) {
+		snprintf(buf, len, "crashed: killed by signal %d (%s) in %s",
+		         WTERMSIG(status), strsignal(WTERMSIG(status)), where);
+	} else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
+		if (sh->failure[0])
+			snprintf(buf, len, "%s", sh->failure);
+		else
+			snprintf(buf, len,
+			         "crashed: measurement process exited with "
+			         "status %d in %s",
+			         WEXITSTATUS(status), where);
+	} else if (sh->bad_loop) {
+		const struct loop_tally *t = &sh->bad_tally;
+		int n = snprintf(buf, len,
+		                 "%s%s: %" PRIu64 " ok, %" PRIu64
+		                 " failed, %" PRIu64 " missing, %" PRIu64
+		                 " duplicated",
+		                 sh->plugin_failed ? "strategy failed in " : "",
+		                 where, t->ok, t->failed, t->missing,
+		                 t->duplicated);
+		if (t->first_error[0] && n > 0 && (size_t)n < len)
+			snprintf(buf + n, len - (size_t)n, "; first error: %s",
+			         t->first_error);
+	} else {
+		snprintf(buf, len, "ok");
+	}
+}
+
+int runner_run_cell(const struct run_config *cfg, const struct cell *cell,
+                    struct cell_result *res)
+{
+	size_t size = sizeof(struct cell_shared) +
+	              cfg->repeat * sizeof(struct repeat_record);
+	int sample_ms = SAMPLE_INTERVAL_MS, status = 0, pidfd, interrupted = 0;
+	struct cell_shared *sh;
+	struct rusage ru;
+	pid_t pid, parent = getpid();
+	unsigned r;
+
+	memset(res, 0, sizeof(*res));
+	res->ran = 1;
+	sh = mmap(NULL, size, PROT_READ | PROT_WRITE,
+	          MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sh == MAP_FAILED) {
+		snprintf(res->status, sizeof(res->status),
+		         "cannot map shared memory: %s", strerror(errno));
+		return 0;
+	}
+	memset(sh, 0, size);
+	sh->mapped = size;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		snprintf(res->status, sizeof(res->status), "cannot fork: %s",
+		         strerror(errno));
+		munmap(sh, size);
+		return 0;
+	}
+	if (pid == 0) {
+		child_setup(parent);
+		cell_child(cfg, cell, sh);
+	}
+	setpgid(pid, pid); /* also done by the child; whoever is first wins */
+	pidfd = open_pidfd(pid);
+	memset(&ru, 0, sizeof(ru));
+	for (;;) {
+		pid_t w = wait4(pid, &status, WNOHANG, &ru);
+		double t0;
+		uint64_t rss;
+
+		if (w == pid)
+			break;
+		if (w < 0 && errno != EINTR) {
+			kill_cell(pid, &status, &ru);
+			break;
+		}
+		if (caught_signal) {
+			kill_cell(pid, &status, &ru);
+			interrupted = 1;
+			break;
+		}
+		t0 = now_seconds();
+		rss = proctree_rss(pid);
+		if (rss > res->peak_rss)
+			res->peak_rss = rss;
+		sample_ms = (int)((now_seconds() - t0) * 1000 *
+		                  SAMPLE_COST_FACTOR);
+		if (sample_ms < SAMPLE_INTERVAL_MS)
+			sample_ms = SAMPLE_INTERVAL_MS;
+		wait_a_little(pidfd, sample_ms);
+	}
+	if (pidfd >= 0)
+		close(pidfd);
+	/* Whatever the plugin left behind in the child's group goes too. */
+	kill(-pid, SIGKILL);
+	if ((uint64_t)ru.ru_maxrss * 1024 > res->peak_rss)
+		res->peak_rss = (uint64_t)ru.ru_maxrss * 1024;
+
+	res->repeats_done = atomic_load(&sh->repeats_done);
+	res->times = calloc(res->repeats_done ? res->repeats_done : 1,
+	                    sizeof(*res->times));
+	for (r = 0; r < res->repeats_done; r++) {
+		if (res->times)
+			res->times[r] = sh->repeats[r].seconds_per_loop;
+		res->requests_ok += sh->repeats[r].ok;
+		res->requests_failed += sh->repeats[r].failed;
+		res->bytes += sh->repeats[r].bytes;
+	}
+	if (sh->bad_loop) {
+		/* the bad repeat's earlier loops plus the bad loop itself */
+		res->requests_ok += sh->bad_ok;
+		res->requests_failed += sh->bad_failed;
+		res->bytes += sh->bad_bytes;
+	}
+	if (interrupted)
+		snprintf(res->status, sizeof(res->status),
+		         "interrupted by signal %d", caught_signal);
+	else
+		describe_end(sh, status, cfg, res->status, sizeof(res->status));
+	res->ok = !interrupted && strcmp(res->status, "ok") == 0 &&
+	          res->repeats_done == cfg->repeat;
+	if (res->times)
+		stats_summarize(res->times, res->repeats_done, &res->summary);
+	munmap(sh, size);
+	return interrupted ? -1 : 0;
+}
+
+void cell_result_free(struct cell_result *res)
+{
+	free(res->times);
+	res->times = NULL;
+}

@@ -1,0 +1,672 @@
+/*
+ * scenario: a scenario file (YAML) checked strictly against its schema and
+ * turned into a struct scenario. Every error names FILE:LINE:COL. The format
+ * is documented in concbench-scenario(5).
+ */
+#include "config.h"
+
+#include "scenario.h"
+
+#include <concbench/plugin.h>
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "yamldoc.h"
+
+/* Limits that catch typos without getting in the way of real runs. */
+#define MAX_REPEAT 1000u
+#define MAX_LOOPS 1000000u
+#define MAX_CONCURRENCY 100000u
+#define MAX_URL_COUNT 1000000000u
+#define MAX_LATENCY_MS 3600000u
+#define MAX_BODY_BYTES (1u << 30)
+#define MAX_TIMEOUT_MS 86400000u
+
+#define DEFAULT_REPEAT 3u
+#define DEFAULT_LOOPS 1u
+#define DEFAULT_TIMEOUT_MS 10000u
+#define DEFAULT_BODY_BYTES 1024u
+
+struct schema {
+	const char *path;
+	char *err;
+	size_t errlen;
+};
+
+static int fail_at(struct schema *s, unsigned line, unsigned col,
+                   const char *fmt, ...)
+{
+	va_list ap;
+	size_t used;
+
+	used = (size_t)snprintf(s->err, s->errlen, "%s:%u:%u: ", s->path, line,
+	                        col);
+	if (used < s->errlen) {
+		va_start(ap, fmt);
+		vsnprintf(s->err + used, s->errlen - used, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+#define fail(s, node, ...) fail_at((s), (node)->line, (node)->col, __VA_ARGS__)
+
+static int expect_kind(struct schema *s, const struct ynode *n,
+                       enum ynode_kind kind, const char *what)
+{
+	if (n->kind == kind)
+		return 0;
+	return fail(s, n, "'%s' must be %s, got %s", what,
+	            ynode_kind_name(kind), ynode_kind_name(n->kind));
+}
+
+/* Rejects keys not in `allowed` (NULL-ended), naming the ones that are. */
+static int check_keys(struct schema *s, const struct ynode *map,
+                      const char *const *allowed, const char *where)
+{
+	size_t i, k;
+
+	for (i = 0; i < map->count; i++) {
+		const struct ynode *key = ynode_key(map, i);
+		char known[256] = "";
+		size_t used = 0;
+
+		for (k = 0; allowed[k]; k++)
+			if (strcmp(key->text, allowed[k]) == 0)
+				break;
+		if (allowed[k])
+			continue;
+		for (k = 0; allowed[k] && used < sizeof(known); k++)
+			used += (size_t)snprintf(known + used,
+			                         sizeof(known) - used, "%s%s",
+			                         k ? ", " : "", allowed[k]);
+		return fail(s, key, "unknown key '%s' in %s (known: %s)",
+		            key->text, where, known);
+	}
+	return 0;
+}
+
+int scenario_parse_int(const char *text, int64_t *out)
+{
+	const char *p = text;
+	int negative = 0;
+	uint64_t v = 0;
+
+	if (*p == '-' || *p == '+')
+		negative = *p++ == '-';
+	if (!isdigit((unsigned char)*p))
+		return -1;
+	for (; *p; p++) {
+		if (*p == '_' && isdigit((unsigned char)p[-1]) &&
+		    isdigit((unsigned char)p[1]))
+			continue;
+		if (!isdigit((unsigned char)*p))
+			return -1;
+		if (v > (UINT64_MAX - 9) / 10)
+			return -1;
+		v = v * 10 + (uint64_t)(*p - '0');
+		if (v > (uint64_t)INT64_MAX)
+			return -1;
+	}
+	*out = negative ? -(int64_t)v : (int64_t)v;
+	return 0;
+}
+
+static int get_uint(struct schema *s, const struct ynode *n, const char *what,
+                    uint64_t min, uint64_t max, uint64_t *out)
+{
+	int64_t v;
+
+	if (expect_kind(s, n, YNODE_SCALAR, what) < 0)
+		return -1;
+	if (!n->plain || scenario_parse_int(n->text, &v) < 0)
+		return fail(s, n, "'%s' must be an integer, got \"%s\"", what,
+		            n->text);
+	if (v < 0 || (uint64_t)v < min || (uint64_t)v > max)
+		return fail(s, n,
+		            "'%s' must be between %" PRIu64 " and %" PRIu64
+		            ", got %" PRId64,
+		            what, min, max, v);
+	*out = (uint64_t)v;
+	return 0;
+}
+
+static int get_unsigned(struct schema *s, const struct ynode *n,
+                        const char *what, unsigned min, unsigned max,
+                        unsigned *out)
+{
+	uint64_t v;
+
+	if (get_uint(s, n, what, min, max, &v) < 0)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
+static int get_string(struct schema *s, const struct ynode *n,
+                      const char *what, char **out)
+{
+	if (expect_kind(s, n, YNODE_SCALAR, what) < 0)
+		return -1;
+	if (n->text[0] == '\0')
+		return fail(s, n, "'%s' must not be empty", what);
+	free(*out);
+	*out = strdup(n->text);
+	return *out ? 0 : fail(s, n, "out of memory");
+}
+
+/* A number or a non-empty list of distinct numbers. */
+static int get_uint_list(struct schema *s, const struct ynode *n,
+                         const char *what, uint64_t min, uint64_t max,
+                         uint64_t **out, size_t *len)
+{
+	size_t count = n->kind == YNODE_SEQUENCE ? n->count : 1;
+	size_t i, j;
+
+	if (n->kind == YNODE_MAPPING)
+		return fail(s, n, "'%s' must be a number or a list of numbers",
+		            what);
+	if (count == 0)
+		return fail(s, n, "'%s' must not be an empty list", what);
+	*out = calloc(count, sizeof(**out));
+	if (!*out)
+		return fail(s, n, "out of memory");
+	*len = count;
+	for (i = 0; i < count; i++) {
+		const struct ynode *item =
+		    n->kind == YNODE_SEQUENCE ? n->items[i] : n;
+		if (get_uint(s, item, what, min, max, &(*out)[i]) < 0)
+			return -1;
+		for (j = 0; j < i; j++)
+			if ((*out)[j] == (*out)[i])
+				return fail(s, item,
+				            "'%s' lists %" PRIu64 " twice",
+				            what, (*out)[i]);
+	}
+	return 0;
+}
+
+static int parse_server(struct schema *s, const struct ynode *n,
+                        struct scenario *scn)
+{
+	static const char *const keys[] = {"latency", "body_bytes", NULL};
+	static const char *const latency_keys[] = {"ms", NULL};
+	const struct ynode *v;
+	uint64_t body;
+
+	if (expect_kind(s, n, YNODE_MAPPING, "server") < 0 ||
+	    check_keys(s, n, keys, "server") < 0)
+		return -1;
+	scn->has_server = 1;
+	scn->server.body_bytes = DEFAULT_BODY_BYTES;
+	if ((v = ynode_get(n, "latency"))) {
+		const struct ynode *ms;
+		if (expect_kind(s, v, YNODE_MAPPING, "latency") < 0 ||
+		    check_keys(s, v, latency_keys, "latency") < 0)
+			return -1;
+		ms = ynode_get(v, "ms");
+		if (!ms)
+			return fail(s, v, "missing required key 'ms' in latency");
+		if (get_unsigned(s, ms, "ms", 0, MAX_LATENCY_MS,
+		                 &scn->server.latency_ms) < 0)
+			return -1;
+	}
+	if ((v = ynode_get(n, "body_bytes"))) {
+		if (get_uint(s, v, "body_bytes", 0, MAX_BODY_BYTES, &body) < 0)
+			return -1;
+		scn->server.body_bytes = (size_t)body;
+	}
+	return 0;
+}
+
+static int check_url(struct schema *s, const struct ynode *n,
+                     const char *url, struct urlset *set)
+{
+	int relative = url[0] == '/';
+
+	if (!relative && strncmp(url, "http://", 7) != 0 &&
+	    strncmp(url, "https://", 8) != 0)
+		return fail(s, n,
+		            "URL \"%s\" must start with http://, https:// or / "
+		            "(a path on the embedded server)",
+		            url);
+	if (set->list_len > 1) { /* an earlier item set the kind */
+		if (relative != set->relative)
+			return fail(s, n,
+			            "URL \"%s\": mixing server paths and "
+			            "absolute URLs in one set is not supported",
+			            url);
+	}
+	set->relative = relative;
+	return 0;
+}
+
+static int parse_urls(struct schema *s, const struct ynode *n,
+                      struct scenario *scn)
+{
+	static const char *const keys[] = {"pattern", "count", "list", NULL};
+	const struct ynode *pattern, *count, *list;
+	struct urlset *set = &scn->urls;
+	size_t i;
+
+	if (expect_kind(s, n, YNODE_MAPPING, "urls") < 0 ||
+	    check_keys(s, n, keys, "urls") < 0)
+		return -1;
+	pattern = ynode_get(n, "pattern");
+	count = ynode_get(n, "count");
+	list = ynode_get(n, "list");
+	if (pattern && list)
+		return fail(s, list, "'urls' takes either 'pattern' or 'list', "
+		                     "not both");
+	if (pattern) {
+		char msg[200];
+		size_t at;
+		if (get_string(s, pattern, "pattern", &set->pattern) < 0)
+			return -1;
+		if (urlset_check_pattern(set->pattern, msg, sizeof(msg), &at) <
+		    0) {
+			/* a plain single-line scalar: point at the character */
+			unsigned col = pattern->col + (pattern->plain ? 0 : 1);
+			return fail_at(s, pattern->line, col + (unsigned)at,
+			               "%s", msg);
+		}
+		if (check_url(s, pattern, set->pattern, set) < 0)
+			return -1;
+		if (!count)
+			return fail(s, n, "missing required key 'count' in urls "
+			                  "(how many URLs the pattern makes)");
+		return get_uint_list(s, count, "count", 1, MAX_URL_COUNT,
+		                     &scn->url_counts, &scn->url_count_len);
+	}
+	if (!list)
+		return fail(s, n, "'urls' needs 'pattern' (with 'count') or "
+		                  "'list'");
+	if (count)
+		return fail(s, count, "'count' goes with 'pattern'; a 'list' "
+		                      "is fetched whole");
+	if (expect_kind(s, list, YNODE_SEQUENCE, "list") < 0)
+		return -1;
+	if (list->count == 0)
+		return fail(s, list, "'list' must not be empty");
+	set->list = calloc(list->count, sizeof(*set->list));
+	scn->url_counts = calloc(1, sizeof(*scn->url_counts));
+	if (!set->list || !scn->url_counts)
+		return fail(s, list, "out of memory");
+	for (i = 0; i < list->count; i++) {
+		const struct ynode *item = list->items[i];
+		if (get_string(s, item, "list item", &set->list[i]) < 0)
+			return -1;
+		set->list_len = i + 1;
+		if (check_url(s, item, set->list[i], set) < 0)
+			return -1;
+	}
+	scn->url_counts[0] = set->list_len;
+	scn->url_count_len = 1;
+	return 0;
+}
+
+static int valid_label(const char *text)
+{
+	const char *p;
+
+	for (p = text; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("_.-", *p))
+			return 0;
+	return p != text;
+}
+
+static int parse_strategy(struct schema *s, const struct ynode *n,
+                          struct strategy_spec *spec)
+{
+	static const char *const keys[] = {"plugin", "name", "options", NULL};
+	const struct ynode *plugin, *label, *options;
+	size_t i;
+
+	spec->line = n->line;
+	spec->col = n->col;
+	if (n->kind == YNODE_SCALAR) {
+		if (get_string(s, n, "strategies", &spec->plugin) < 0)
+			return -1;
+	} else {
+		if (expect_kind(s, n, YNODE_MAPPING, "strategies item") < 0 ||
+		    check_keys(s, n, keys, "strategy") < 0)
+			return -1;
+		plugin = ynode_get(n, "plugin");
+		if (!plugin)
+			return fail(s, n, "missing required key 'plugin' in "
+			                  "strategy");
+		if (get_string(s, plugin, "plugin", &spec->plugin) < 0)
+			return -1;
+		spec->line = plugin->line;
+		spec->col = plugin->col;
+		label = ynode_get(n, "name");
+		if (label && get_string(s, label, "name", &spec->label) < 0)
+			return -1;
+		if (label && !valid_label(spec->label))
+			return fail(s, label,
+			            "strategy name \"%s\" may hold only "
+			            "letters, digits, '_', '.' and '-'",
+			            spec->label);
+		options = ynode_get(n, "options");
+		if (options) {
+			if (expect_kind(s, options, YNODE_MAPPING, "options") < 0)
+				return -1;
+			spec->options =
+			    calloc(options->count, sizeof(*spec->options));
+			if (!spec->options && options->count)
+				return fail(s, options, "out of memory");
+			for (i = 0; i < options->count; i++) {
+				const struct ynode *k = ynode_key(options, i);
+				const struct ynode *v = ynode_value(options, i);
+				struct option_value *o = &spec->options[i];
+				if (expect_kind(s, v, YNODE_SCALAR, k->text) < 0)
+					return -1;
+				o->name = strdup(k->text);
+				o->text = strdup(v->text);
+				spec->option_count = i + 1;
+				if (!o->name || !o->text)
+					return fail(s, v, "out of memory");
+				o->line = v->line;
+				o->col = v->col;
+				o->key_line = k->line;
+				o->key_col = k->col;
+			}
+		}
+	}
+	if (!spec->label) {
+		const char *base = strrchr(spec->plugin, '/');
+		size_t len;
+		base = base ? base + 1 : spec->plugin;
+		len = strlen(base);
+		if (len > 3 && strcmp(base + len - 3, ".so") == 0)
+			len -= 3;
+		spec->label = strndup(base, len);
+		if (!spec->label)
+			return fail(s, n, "out of memory");
+	}
+	return 0;
+}
+
+static int parse_strategies(struct schema *s, const struct ynode *n,
+                            struct scenario *scn)
+{
+	size_t i, j;
+
+	if (n->kind == YNODE_SCALAR)
+		return fail(s, n, "'strategies' must be a list, such as "
+		                  "[serial, eventloop]");
+	if (expect_kind(s, n, YNODE_SEQUENCE, "strategies") < 0)
+		return -1;
+	if (n->count == 0)
+		return fail(s, n, "'strategies' must not be an empty list "
+		                  "(leave it out to run every installed one)");
+	scn->strategies = calloc(n->count, sizeof(*scn->strategies));
+	if (!scn->strategies)
+		return fail(s, n, "out of memory");
+	for (i = 0; i < n->count; i++) {
+		scn->strategy_len = i + 1;
+		if (parse_strategy(s, n->items[i], &scn->strategies[i]) < 0)
+			return -1;
+		for (j = 0; j < i; j++)
+			if (strcmp(scn->strategies[j].label,
+			           scn->strategies[i].label) == 0)
+				return fail(s, n->items[i],
+				            "strategy '%s' is listed twice (give "
+				            "one of them another 'name')",
+				            scn->strategies[i].label);
+	}
+	return 0;
+}
+
+static int parse_root(struct schema *s, const struct ynode *root,
+                      struct scenario *scn)
+{
+	static const char *const keys[] = {
+	    "name",       "description", "server",  "urls",       "concurrency",
+	    "strategies", "repeat",      "loops",   "timeout_ms", NULL};
+	const struct ynode *v;
+	uint64_t *conc = NULL;
+	size_t i;
+
+	if (root->kind != YNODE_MAPPING)
+		return fail(s, root, "a scenario must be a mapping of keys "
+		                     "(name, urls, ...), got %s",
+		            ynode_kind_name(root->kind));
+	if (check_keys(s, root, keys, "scenario") < 0)
+		return -1;
+
+	if (!(v = ynode_get(root, "name")))
+		return fail(s, root, "missing required key 'name'");
+	if (get_string(s, v, "name", &scn->name) < 0)
+		return -1;
+	if ((v = ynode_get(root, "description")) &&
+	    get_string(s, v, "description", &scn->description) < 0)
+		return -1;
+	if ((v = ynode_get(root, "server")) && parse_server(s, v, scn) < 0)
+		return -1;
+	if (!(v = ynode_get(root, "urls")))
+		return fail(s, root, "missing required key 'urls'");
+	if (parse_urls(s, v, scn) < 0)
+		return -1;
+	if (scn->urls.relative && !scn->has_server)
+		return fail(s, v, "relative URLs (starting with /) need a "
+		                  "'server:' block to serve them");
+
+	if ((v = ynode_get(root, "concurrency"))) {
+		if (get_uint_list(s, v, "concurrency", 1, MAX_CONCURRENCY,
+		                  &conc, &scn->concurrency_len) < 0) {
+			free(conc);
+			return -1;
+		}
+	} else {
+		conc = calloc(1, sizeof(*conc));
+		if (!conc)
+			return fail(s, root, "out of memory");
+		conc[0] = 1;
+		scn->concurrency_len = 1;
+	}
+	scn->concurrency = calloc(scn->concurrency_len, sizeof(unsigned));
+	if (!scn->concurrency) {
+		free(conc);
+		return fail(s, root, "out of memory");
+	}
+	for (i = 0; i < scn->concurrency_len; i++)
+		scn->concurrency[i] = (unsigned)conc[i];
+	free(conc);
+
+	if ((v = ynode_get(root, "strategies")) &&
+	    parse_strategies(s, v, scn) < 0)
+		return -1;
+	if ((v = ynode_get(root, "repeat")) &&
+	    get_unsigned(s, v, "repeat", 1, MAX_REPEAT, &scn->repeat) < 0)
+		return -1;
+	if ((v = ynode_get(root, "loops")) &&
+	    get_unsigned(s, v, "loops", 1, MAX_LOOPS, &scn->loops) < 0)
+		return -1;
+	if ((v = ynode_get(root, "timeout_ms")) &&
+	    get_unsigned(s, v, "timeout_ms", 1, MAX_TIMEOUT_MS,
+	                 &scn->timeout_ms) < 0)
+		return -1;
+	return 0;
+}
+
+int scenario_load(const char *path, struct scenario *scn, char *err,
+                  size_t errlen)
+{
+	struct schema s = {.path = path, .err = err, .errlen = errlen};
+	struct ynode *root;
+	int rc;
+
+	memset(scn, 0, sizeof(*scn));
+	scn->repeat = DEFAULT_REPEAT;
+	scn->loops = DEFAULT_LOOPS;
+	scn->timeout_ms = DEFAULT_TIMEOUT_MS;
+	scn->path = strdup(path);
+	if (!scn->path) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	root = ydoc_load(path, err, errlen);
+	if (!root) {
+		scenario_free(scn);
+		return -1;
+	}
+	rc = parse_root(&s, root, scn);
+	ydoc_free(root);
+	if (rc < 0)
+		scenario_free(scn);
+	return rc;
+}
+
+void strategy_spec_free(struct strategy_spec *spec)
+{
+	size_t i;
+
+	for (i = 0; i < spec->option_count; i++) {
+		free(spec->options[i].name);
+		free(spec->options[i].text);
+	}
+	free(spec->options);
+	free(spec->label);
+	free(spec->plugin);
+	memset(spec, 0, sizeof(*spec));
+}
+
+int strategy_spec_init(struct strategy_spec *spec, const char *plugin)
+{
+	struct schema s = {.path = "command line", .err = NULL, .errlen = 0};
+	struct ynode n = {.kind = YNODE_SCALAR, .text = (char *)plugin};
+
+	memset(spec, 0, sizeof(*spec));
+	if (parse_strategy(&s, &n, spec) < 0) {
+		strategy_spec_free(spec);
+		return -1;
+	}
+	return 0;
+}
+
+void scenario_free(struct scenario *scn)
+{
+	size_t i;
+
+	for (i = 0; i < scn->strategy_len; i++)
+		strategy_spec_free(&scn->strategies[i]);
+	free(scn->strategies);
+	free(scn->concurrency);
+	free(scn->url_counts);
+	urlset_free(&scn->urls);
+	free(scn->description);
+	free(scn->name);
+	free(scn->path);
+	memset(scn, 0, sizeof(*scn));
+}
+
+static int bind_value(struct schema *s, struct option_value *o)
+{
+	const struct concbench_option *d = o->decl;
+	int64_t v;
+
+	switch (d->type) {
+	case CONCBENCH_OPT_INT:
+		if (scenario_parse_int(o->text, &v) < 0)
+			return fail_at(s, o->line, o->col,
+			               "option '%s' must be an integer, got "
+			               "\"%s\"",
+			               o->name, o->text);
+		if ((d->min || d->max) && (v < d->min || v > d->max))
+			return fail_at(s, o->line, o->col,
+			               "option '%s' must be between %" PRId64
+			               " and %" PRId64 ", got %" PRId64,
+			               o->name, d->min, d->max, v);
+		o->number = v;
+		return 0;
+	case CONCBENCH_OPT_BOOL:
+		if (strcmp(o->text, "true") != 0 &&
+		    strcmp(o->text, "false") != 0)
+			return fail_at(s, o->line, o->col,
+			               "option '%s' must be true or false, got "
+			               "\"%s\"",
+			               o->name, o->text);
+		o->number = strcmp(o->text, "true") == 0;
+		return 0;
+	case CONCBENCH_OPT_STRING:
+		return 0;
+	}
+	return fail_at(s, o->line, o->col,
+	               "option '%s' has a type this concbench does not know",
+	               o->name);
+}
+
+int scenario_bind_options(struct strategy_spec *spec,
+                          const struct concbench_option *decls,
+                          const char *file, char *err, size_t errlen)
+{
+	struct schema s = {.path = file, .err = err, .errlen = errlen};
+	size_t i, k, ndecl = 0;
+	struct option_value *all;
+
+	while (decls && decls[ndecl].name)
+		ndecl++;
+	for (i = 0; i < spec->option_count; i++) {
+		struct option_value *o = &spec->options[i];
+
+		for (k = 0; k < ndecl; k++)
+			if (strcmp(decls[k].name, o->name) == 0)
+				break;
+		if (k == ndecl)
+			return fail_at(&s, o->key_line, o->key_col,
+			               "strategy '%s': plugin '%s' has no "
+			               "option '%s'%s",
+			               spec->label, spec->plugin, o->name,
+			               ndecl ? " (see concbench --plugin-help)"
+			                     : " (it takes no options)");
+		o->decl = &decls[k];
+		if (bind_value(&s, o) < 0)
+			return -1;
+	}
+	/* Append declared defaults for what the scenario leaves unset. */
+	all = realloc(spec->options,
+	              (spec->option_count + ndecl + 1) * sizeof(*all));
+	if (!all)
+		return fail_at(&s, spec->line, spec->col, "out of memory");
+	spec->options = all;
+	for (k = 0; k < ndecl; k++) {
+		struct option_value *o;
+		if (!decls[k].default_value ||
+		    strategy_option(spec, decls[k].name))
+			continue;
+		o = &spec->options[spec->option_count];
+		memset(o, 0, sizeof(*o));
+		o->name = strdup(decls[k].name);
+		o->text = strdup(decls[k].default_value);
+		o->decl = &decls[k];
+		spec->option_count++;
+		if (!o->name || !o->text)
+			return fail_at(&s, spec->line, spec->col,
+			               "out of memory");
+		if (bind_value(&s, o) < 0)
+			return fail_at(&s, spec->line, spec->col,
+			               "plugin '%s' declares a bad default "
+			               "\"%s\" for option '%s'",
+			               spec->plugin, decls[k].default_value,
+			               decls[k].name);
+	}
+	return 0;
+}
+
+const struct option_value *strategy_option(const struct strategy_spec *spec,
+                                           const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < spec->option_count; i++)
+		if (spec->options[i].decl &&
+		    strcmp(spec->options[i].name, name) == 0)
+			return &spec->options[i];
+	return NULL;
+}

@@ -1,0 +1,81 @@
+/*
+ * scenario: a scenario file (YAML) checked strictly against its schema and
+ * turned into a struct scenario. Every error names FILE:LINE:COL. The format
+ * is documented in concbench-scenario(5).
+ */
+#ifndef CB_SCENARIO_H
+#define CB_SCENARIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "server.h"
+#include "urlset.h"
+
+struct concbench_option;
+
+/* A strategy option as written in the scenario, or a declared default. */
+struct option_value {
+	char *name;
+	char *text;                           /* scalar text */
+	unsigned line, col;                   /* of the value; 0: default */
+	unsigned key_line, key_col;           /* of the name */
+	const struct concbench_option *decl;  /* set by scenario_bind_options */
+	int64_t number;                       /* INT and BOOL, once bound */
+};
+
+struct strategy_spec {
+	char *label;          /* the name results are shown under */
+	char *plugin;         /* plugin name, or a path to a .so */
+	unsigned line, col;   /* where the strategy is named */
+	struct option_value *options;
+	size_t option_count;
+};
+
+struct scenario {
+	char *path;
+	char *name;
+	char *description;
+	int has_server;
+	struct server_config server;
+	struct urlset urls;
+	uint64_t *url_counts;       /* the url-count dimension of the plan */
+	size_t url_count_len;
+	unsigned *concurrency;      /* the concurrency dimension */
+	size_t concurrency_len;
+	struct strategy_spec *strategies; /* empty: every installed plugin */
+	size_t strategy_len;
+	unsigned repeat;
+	unsigned loops;
+	unsigned timeout_ms;
+};
+
+#define SCENARIO_ERR_MAX 1024
+
+/* Parse `path`. 0, or -1 with "FILE:LINE:COL: message" in err. */
+int scenario_load(const char *path, struct scenario *scn, char *err,
+                  size_t errlen);
+void scenario_free(struct scenario *scn);
+
+/*
+ * Check a strategy's options against the plugin's declarations (a
+ * NULL-name ended array, or NULL), convert INT and BOOL values, and add the
+ * declared defaults of options the scenario leaves out. 0, or -1 with
+ * "FILE:LINE:COL: message" in err (file is the scenario's path).
+ */
+int scenario_bind_options(struct strategy_spec *spec,
+                          const struct concbench_option *decls,
+                          const char *file, char *err, size_t errlen);
+
+/* The bound option `name` of spec, or NULL. */
+const struct option_value *strategy_option(const struct strategy_spec *spec,
+                                           const char *name);
+
+/* Fill spec for a plugin named on the command line: no options. */
+int strategy_spec_init(struct strategy_spec *spec, const char *plugin);
+void strategy_spec_free(struct strategy_spec *spec);
+
+/* Parses a decimal integer with optional '_' between digits. 0 or -1. */
+int scenario_parse_int(const char *text, int64_t *out);
+
+#endif

@@ -1,0 +1,333 @@
+/*
+ * yamldoc: a YAML file read into a small tree of scalars, sequences and
+ * mappings, each node carrying its 1-based line and column, so that the
+ * schema checks of the scenario can point at the offending text.
+ */
+#include "config.h"
+
+#include "yamldoc.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+/* Scenario files are small; deeper nesting than this is a mistake. */
+#define YDOC_MAX_DEPTH 32
+
+struct loader {
+	yaml_parser_t parser;
+	const char *path;
+	char *err;
+	size_t errlen;
+	int failed;
+};
+
+static void loader_error(struct loader *ld, const yaml_mark_t *mark,
+                         const char *fmt, ...)
+{
+	va_list ap;
+	size_t used;
+
+	if (ld->failed)
+		return;
+	ld->failed = 1;
+	if (mark)
+		used = (size_t)snprintf(ld->err, ld->errlen, "%s:%zu:%zu: ",
+		                        ld->path, mark->line + 1,
+		                        mark->column + 1);
+	else
+		used = (size_t)snprintf(ld->err, ld->errlen, "%s: ", ld->path);
+	if (used >= ld->errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(ld->err + used, ld->errlen - used, fmt, ap);
+	va_end(ap);
+}
+
+static int next_event(struct loader *ld, yaml_event_t *ev)
+{
+	if (yaml_parser_parse(&ld->parser, ev))
+		return 0;
+	if (ld->parser.error == YAML_MEMORY_ERROR)
+		loader_error(ld, NULL, "out of memory");
+	else if (ld->parser.context)
+		loader_error(ld, &ld->parser.problem_mark, "%s %s",
+		             ld->parser.problem, ld->parser.context);
+	else
+		loader_error(ld, &ld->parser.problem_mark, "%s",
+		             ld->parser.problem ? ld->parser.problem
+		                                : "invalid YAML");
+	return -1;
+}
+
+static struct ynode *node_new(enum ynode_kind kind, const yaml_mark_t *mark)
+{
+	struct ynode *n = calloc(1, sizeof(*n));
+	if (!n)
+		return NULL;
+	n->kind = kind;
+	n->line = (unsigned)mark->line + 1;
+	n->col = (unsigned)mark->column + 1;
+	return n;
+}
+
+static int node_append(struct ynode *parent, struct ynode *child)
+{
+	struct ynode **items = realloc(parent->items,
+	                               (parent->slots + 1) * sizeof(*items));
+	if (!items)
+		return -1;
+	parent->items = items;
+	items[parent->slots++] = child;
+	return 0;
+}
+
+void ydoc_free(struct ynode *node)
+{
+	size_t i;
+
+	if (!node)
+		return;
+	for (i = 0; i < node->slots; i++)
+		ydoc_free(node->items[i]);
+	free(node->items);
+	free(node->text);
+	free(node);
+}
+
+static int check_event_props(struct loader *ld, const yaml_event_t *ev,
+                             const yaml_char_t *anchor, const yaml_char_t *tag,
+                             int implicit_tag)
+{
+	if (anchor) {
+		loader_error(ld, &ev->start_mark,
+		             "anchors (&%s) are not supported in scenarios",
+		             (const char *)anchor);
+		return -1;
+	}
+	if (tag && !implicit_tag) {
+		loader_error(ld, &ev->start_mark,
+		             "tags (%s) are not supported in scenarios",
+		             (const char *)tag);
+		return -1;
+	}
+	return 0;
+}
+
+static struct ynode *load_node(struct loader *ld, yaml_event_t *ev, int depth);
+
+/* Reads the items of a collection whose start event was already taken. */
+static int load_items(struct loader *ld, struct ynode *coll, int depth)
+{
+	yaml_event_type_t end = coll->kind == YNODE_MAPPING
+	                            ? YAML_MAPPING_END_EVENT
+	                            : YAML_SEQUENCE_END_EVENT;
+	int want_key = coll->kind == YNODE_MAPPING;
+
+	for (;;) {
+		yaml_event_t ev;
+		struct ynode *child;
+
+		if (next_event(ld, &ev) < 0)
+			return -1;
+		if (ev.type == end) {
+			yaml_event_delete(&ev);
+			return 0;
+		}
+		if (coll->kind == YNODE_MAPPING && want_key &&
+		    ev.type != YAML_SCALAR_EVENT) {
+			loader_error(ld, &ev.start_mark,
+			             "mapping keys must be plain names");
+			yaml_event_delete(&ev);
+			return -1;
+		}
+		child = load_node(ld, &ev, depth + 1);
+		yaml_event_delete(&ev);
+		if (!child)
+			return -1;
+		if (coll->kind == YNODE_MAPPING && want_key &&
+		    ynode_get(coll, child->text)) {
+			loader_error(ld, &(yaml_mark_t){0, child->line - 1,
+			                                child->col - 1},
+			             "duplicate key '%s'", child->text);
+			ydoc_free(child);
+			return -1;
+		}
+		if (node_append(coll, child) < 0) {
+			ydoc_free(child);
+			loader_error(ld, NULL, "out of memory");
+			return -1;
+		}
+		if (coll->kind == YNODE_SEQUENCE || !want_key)
+			coll->count++;
+		if (coll->kind == YNODE_MAPPING)
+			want_key = !want_key;
+	}
+}
+
+static struct ynode *load_node(struct loader *ld, yaml_event_t *ev, int depth)
+{
+	struct ynode *n = NULL;
+
+	if (depth > YDOC_MAX_DEPTH) {
+		loader_error(ld, &ev->start_mark, "nested too deeply");
+		return NULL;
+	}
+	switch (ev->type) {
+	case YAML_SCALAR_EVENT:
+		if (check_event_props(ld, ev, ev->data.scalar.anchor,
+		                      ev->data.scalar.tag,
+		                      ev->data.scalar.plain_implicit ||
+		                          ev->data.scalar.quoted_implicit) < 0)
+			return NULL;
+		n = node_new(YNODE_SCALAR, &ev->start_mark);
+		if (!n)
+			break;
+		n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+		n->text = strndup((const char *)ev->data.scalar.value,
+		                  ev->data.scalar.length);
+		if (!n->text) {
+			free(n);
+			n = NULL;
+		}
+		break;
+	case YAML_SEQUENCE_START_EVENT:
+	case YAML_MAPPING_START_EVENT: {
+		int is_map = ev->type == YAML_MAPPING_START_EVENT;
+		if (check_event_props(ld, ev,
+		                      is_map ? ev->data.mapping_start.anchor
+		                             : ev->data.sequence_start.anchor,
+		                      is_map ? ev->data.mapping_start.tag
+		                             : ev->data.sequence_start.tag,
+		                      is_map ? ev->data.mapping_start.implicit
+		                             : ev->data.sequence_start.implicit) <
+		    0)
+			return NULL;
+		n = node_new(is_map ? YNODE_MAPPING : YNODE_SEQUENCE,
+		             &ev->start_mark);
+		if (n && load_items(ld, n, depth) < 0) {
+			ydoc_free(n);
+			return NULL;
+		}
+		if (n)
+			return n;
+		break;
+	}
+	case YAML_ALIAS_EVENT:
+		loader_error(ld, &ev->start_mark,
+		             "aliases (*%s) are not supported in scenarios",
+		             (const char *)ev->data.alias.anchor);
+		return NULL;
+	default:
+		loader_error(ld, &ev->start_mark, "unexpected YAML event");
+		return NULL;
+	}
+	if (!n)
+		loader_error(ld, NULL, "out of memory");
+	return n;
+}
+
+/* Takes events up to the start of the first document's root node. */
+static int expect_event(struct loader *ld, yaml_event_type_t type)
+{
+	yaml_event_t ev;
+	int ok;
+
+	if (next_event(ld, &ev) < 0)
+		return -1;
+	ok = ev.type == type;
+	if (!ok) {
+		if (type == YAML_DOCUMENT_START_EVENT &&
+		    ev.type == YAML_STREAM_END_EVENT)
+			loader_error(ld, NULL, "empty scenario file");
+		else if (type == YAML_STREAM_END_EVENT)
+			loader_error(ld, &ev.start_mark,
+			             "only one YAML document is allowed");
+		else
+			loader_error(ld, &ev.start_mark, "unexpected YAML event");
+	}
+	yaml_event_delete(&ev);
+	return ok ? 0 : -1;
+}
+
+struct ynode *ydoc_load(const char *path, char *err, size_t errlen)
+{
+	struct loader ld = {.path = path, .err = err, .errlen = errlen};
+	struct ynode *root = NULL;
+	yaml_event_t ev;
+	FILE *f;
+
+	if (errlen)
+		err[0] = '\0';
+	f = fopen(path, "rb");
+	if (!f) {
+		loader_error(&ld, NULL, "cannot open: %s", strerror(errno));
+		return NULL;
+	}
+	if (!yaml_parser_initialize(&ld.parser)) {
+		fclose(f);
+		loader_error(&ld, NULL, "out of memory");
+		return NULL;
+	}
+	yaml_parser_set_input_file(&ld.parser, f);
+
+	if (expect_event(&ld, YAML_STREAM_START_EVENT) < 0 ||
+	    expect_event(&ld, YAML_DOCUMENT_START_EVENT) < 0 ||
+	    next_event(&ld, &ev) < 0)
+		goto out;
+	if (ev.type == YAML_SCALAR_EVENT && ev.data.scalar.length == 0 &&
+	    ev.data.scalar.plain_implicit) {
+		loader_error(&ld, NULL, "empty scenario file");
+		yaml_event_delete(&ev);
+		goto out;
+	}
+	root = load_node(&ld, &ev, 0);
+	yaml_event_delete(&ev);
+	if (root && (expect_event(&ld, YAML_DOCUMENT_END_EVENT) < 0 ||
+	             expect_event(&ld, YAML_STREAM_END_EVENT) < 0)) {
+		ydoc_free(root);
+		root = NULL;
+	}
+out:
+	yaml_parser_delete(&ld.parser);
+	fclose(f);
+	return root;
+}
+
+const struct ynode *ynode_get(const struct ynode *map, const char *key)
+{
+	size_t i;
+
+	if (!map || map->kind != YNODE_MAPPING)
+		return NULL;
+	for (i = 0; i < map->count; i++)
+		if (strcmp(map->items[2 * i]->text, key) == 0)
+			return map->items[2 * i + 1];
+	return NULL;
+}
+
+const struct ynode *ynode_key(const struct ynode *map, size_t i)
+{
+	return map->items[2 * i];
+}
+
+const struct ynode *ynode_value(const struct ynode *map, size_t i)
+{
+	return map->items[2 * i + 1];
+}
+
+const char *ynode_kind_name(enum ynode_kind kind)
+{
+	switch (kind) {
+	case YNODE_SCALAR:
+		return "a scalar";
+	case YNODE_SEQUENCE:
+		return "a list";
+	case YNODE_MAPPING:
+		return "a mapping";
+	}
+	return "?";
+}
