@@ -173,16 +173,16 @@ static int load_strategies(struct run *run)
 
 		if (plugin_find(&run->path, spec->plugin, &run->plugins[i], err,
 		                sizeof(err)) < 0) {
-			if (spec->line)
-				diag_error("%s:%u:%u: %s", run->scn.path,
-				           spec->line, spec->col, err);
+			if (spec->line) /* like every scenario error */
+				fprintf(stderr, "%s:%u:%u: %s\n", run->scn.path,
+				        spec->line, spec->col, err);
 			else
 				diag_error("%s", err);
 			return -1;
 		}
 		if (scenario_bind_options(spec, run->plugins[i].desc->options,
 		                          run->scn.path, err, sizeof(err)) < 0) {
-			diag_error("%s", err);
+			fprintf(stderr, "%s\n", err);
 			return -1;
 		}
 	}

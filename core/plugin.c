@@ -233,6 +233,23 @@ void plugin_close(struct plugin *p)
 	memset(p, 0, sizeof(*p));
 }
 
+/* Open DIR/NAME.so, which must hold the plugin called NAME. */
+static int plugin_open_named(const char *file, const char *name,
+                             struct plugin *p, char *err, size_t errlen)
+{
+	if (plugin_open(file, p, err, errlen) < 0)
+		return -1;
+	if (strcmp(p->desc->name, name) != 0) {
+		snprintf(err, errlen,
+		         "%s: the plugin calls itself '%s'; its file must be "
+		         "named %s.so",
+		         file, p->desc->name, p->desc->name);
+		plugin_close(p);
+		return -1;
+	}
+	return 0;
+}
+
 static int is_file(const char *path)
 {
 	struct stat st;
@@ -264,16 +281,7 @@ int plugin_find(const struct plugin_path *pp, const char *name,
 		snprintf(file, sizeof(file), "%s/%s.so", pp->dirs[i], name);
 		if (!is_file(file))
 			continue;
-		if (plugin_open(file, p, err, errlen) < 0)
-			return -1;
-		if (strcmp(p->desc->name, name) != 0) {
-			snprintf(err, errlen,
-			         "%s: the plugin calls itself '%s', not '%s'",
-			         file, p->desc->name, name);
-			plugin_close(p);
-			return -1;
-		}
-		return 0;
+		return plugin_open_named(file, name, p, err, errlen);
 	}
 	used = (size_t)snprintf(err, errlen, "no plugin '%s' (looked for %s.so in",
 	                        name, name);
@@ -315,21 +323,21 @@ int plugin_list(const struct plugin_path *pp, struct plugin **out,
 			continue;
 		while ((de = readdir(dir))) {
 			size_t nl = strlen(de->d_name);
-			char file[PATH_MAX], err[1024];
+			char file[PATH_MAX], name[NAME_MAX + 1], err[1024];
 			struct plugin p, *grown;
 
 			if (nl <= 3 || strcmp(de->d_name + nl - 3, ".so") != 0)
 				continue;
+			snprintf(name, sizeof(name), "%.*s", (int)(nl - 3),
+			         de->d_name);
 			snprintf(file, sizeof(file), "%s/%s", pp->dirs[i],
 			         de->d_name);
-			if (!is_file(file))
+			/* shadowed by an earlier directory */
+			if (!is_file(file) || listed(list, n, name))
 				continue;
-			if (plugin_open(file, &p, err, sizeof(err)) < 0) {
+			if (plugin_open_named(file, name, &p, err, sizeof(err)) <
+			    0) {
 				diag_warn("skipping %s", err);
-				continue;
-			}
-			if (listed(list, n, p.desc->name)) {
-				plugin_close(&p); /* shadowed by an earlier dir */
 				continue;
 			}
 			grown = realloc(list, (n + 1) * sizeof(*list));

@@ -26,8 +26,8 @@ void report_cell(FILE *out, const struct run_config *cfg,
 		fprintf(out, "FAILED: %s\n", res->status);
 		return;
 	}
+	stats_format_time(s->best, best, sizeof(best));
 	unit = stats_time_unit(s->best, &scale);
-	stats_format_in(s->best, unit, scale, best, sizeof(best));
 	stats_format_in(s->mean, unit, scale, mean, sizeof(mean));
 	stats_format_in(s->median, unit, scale, median, sizeof(median));
 	stats_format_in(s->stdev, unit, scale, sd, sizeof(sd));

@@ -270,10 +270,14 @@ static int parse_urls(struct schema *s, const struct ynode *n,
 			return -1;
 		if (urlset_check_pattern(set->pattern, msg, sizeof(msg), &at) <
 		    0) {
-			/* a plain single-line scalar: point at the character */
-			unsigned col = pattern->col + (pattern->plain ? 0 : 1);
-			return fail_at(s, pattern->line, col + (unsigned)at,
-			               "%s", msg);
+			/* Only a plain scalar maps offsets to columns: a
+			 * quoted one may hold escapes. */
+			unsigned col = pattern->col;
+			size_t b;
+			for (b = 0; pattern->plain && b < at; b++)
+				if (((unsigned char)set->pattern[b] & 0xc0) != 0x80)
+					col++; /* count UTF-8 characters */
+			return fail_at(s, pattern->line, col, "%s", msg);
 		}
 		if (check_url(s, pattern, set->pattern, set) < 0)
 			return -1;
@@ -375,6 +379,7 @@ static int parse_strategy(struct schema *s, const struct ynode *n,
 				o->col = v->col;
 				o->key_line = k->line;
 				o->key_col = k->col;
+				o->quoted = !v->plain;
 			}
 		}
 	}
@@ -573,7 +578,7 @@ static int bind_value(struct schema *s, struct option_value *o)
 
 	switch (d->type) {
 	case CONCBENCH_OPT_INT:
-		if (scenario_parse_int(o->text, &v) < 0)
+		if (o->quoted || scenario_parse_int(o->text, &v) < 0)
 			return fail_at(s, o->line, o->col,
 			               "option '%s' must be an integer, got "
 			               "\"%s\"",
@@ -586,8 +591,8 @@ static int bind_value(struct schema *s, struct option_value *o)
 		o->number = v;
 		return 0;
 	case CONCBENCH_OPT_BOOL:
-		if (strcmp(o->text, "true") != 0 &&
-		    strcmp(o->text, "false") != 0)
+		if (o->quoted || (strcmp(o->text, "true") != 0 &&
+		                  strcmp(o->text, "false") != 0))
 			return fail_at(s, o->line, o->col,
 			               "option '%s' must be true or false, got "
 			               "\"%s\"",

@@ -20,6 +20,7 @@ struct option_value {
 	char *text;                           /* scalar text */
 	unsigned line, col;                   /* of the value; 0: default */
 	unsigned key_line, key_col;           /* of the name */
+	int quoted;                           /* the value was quoted */
 	const struct concbench_option *decl;  /* set by scenario_bind_options */
 	int64_t number;                       /* INT and BOOL, once bound */
 };

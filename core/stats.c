@@ -67,27 +67,37 @@ const char *stats_time_unit(double dt, double *scale)
 	return units[i].name;
 }
 
+/* Three significant digits, but never an exponent: 1020, not 1.02e+03. */
+static void format_3sig(double v, const char *unit, char *buf, size_t len)
+{
+	if (v >= 999.5)
+		snprintf(buf, len, "%.0f %s", v, unit);
+	else
+		snprintf(buf, len, "%.3g %s", v, unit);
+}
+
 void stats_format_in(double dt, const char *unit, double scale, char *buf,
                      size_t len)
 {
-	snprintf(buf, len, "%.3g %s", dt / scale, unit);
+	format_3sig(dt / scale, unit, buf, len);
 }
 
 void stats_format_time(double dt, char *buf, size_t len)
 {
 	double scale;
 	const char *unit = stats_time_unit(dt, &scale);
-	stats_format_in(dt, unit, scale, buf, len);
+	/* timeit's own format, exponent and all: "1.23e+03 sec" */
+	snprintf(buf, len, "%.3g %s", dt / scale, unit);
 }
 
 void stats_format_bytes(uint64_t bytes, char *buf, size_t len)
 {
 	if (bytes >= 1024ull * 1024 * 1024)
-		snprintf(buf, len, "%.3g GiB", (double)bytes / (1 << 30));
+		format_3sig((double)bytes / (1 << 30), "GiB", buf, len);
 	else if (bytes >= 1024 * 1024)
-		snprintf(buf, len, "%.3g MiB", (double)bytes / (1 << 20));
+		format_3sig((double)bytes / (1 << 20), "MiB", buf, len);
 	else if (bytes >= 1024)
-		snprintf(buf, len, "%.3g KiB", (double)bytes / 1024);
+		format_3sig((double)bytes / 1024, "KiB", buf, len);
 	else
 		snprintf(buf, len, "%u B", (unsigned)bytes);
 }

@@ -21,7 +21,8 @@ void stats_summarize(const double *x, size_t n, struct summary *out);
  */
 const char *stats_time_unit(double dt, double *scale);
 
-/* dt in `unit` (from stats_time_unit), "%.3g UNIT", as timeit prints. */
+/* dt in `unit` (from stats_time_unit), to 3 significant digits without
+ * an exponent: for the figures printed beside timeit's best. */
 void stats_format_in(double dt, const char *unit, double scale, char *buf,
                      size_t len);
 

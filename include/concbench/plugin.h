@@ -129,7 +129,8 @@ enum concbench_log_level {
  * next_job(), easy(), done() and log() may be called from any thread, and
  * from processes forked by the plugin during run(): job claiming and result
  * recording live in shared memory and are atomic, so a job is never handed
- * out twice and a result is never lost or counted twice.
+ * out twice and a result is never lost or counted twice. A job object lives
+ * in the memory of the process that claimed it: that process reports it.
  */
 struct concbench_host {
 	uint32_t size;         /* sizeof(struct concbench_host) of the host */

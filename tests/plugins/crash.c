@@ -1,0 +1,31 @@
+/*
+ * crash: loads fine, and run() dies of SIGSEGV by writing through a NULL
+ * pointer. Both the pointer and what it points to are volatile: with only
+ * the pointer volatile, GCC's alias analysis still knows it holds NULL and
+ * deletes the store, and run() returns 0.
+ */
+#include <stddef.h>
+
+#include <concbench/plugin.h>
+
+static int crash_run(struct concbench_host *host, void *state)
+{
+	volatile int *volatile nowhere = NULL;
+
+	(void)state;
+	host->log(host, CONCBENCH_LOG_INFO, "about to crash");
+	*nowhere = 42;
+	return 0;
+}
+
+static const struct concbench_plugin crash_plugin = {
+	.magic = CONCBENCH_PLUGIN_MAGIC,
+	.abi_major = CONCBENCH_ABI_MAJOR,
+	.abi_minor = CONCBENCH_ABI_MINOR,
+	.size = sizeof(struct concbench_plugin),
+	.name = "crash",
+	.summary = "test plugin: run() segfaults",
+	.run = crash_run,
+};
+
+CONCBENCH_PLUGIN(crash_plugin)
