@@ -347,6 +347,14 @@ static void run_free(struct run *run)
 	cli_free(&run->opts);
 }
 
+/* `concbench serve`: the line other tools wait for before they start. */
+static int announce(unsigned port, void *arg)
+{
+	(void)arg;
+	printf("listening on http://127.0.0.1:%u\n", port);
+	return fflush(stdout) == 0 ? 0 : -1;
+}
+
 int main(int argc, char **argv)
 {
 	struct run run;
@@ -359,8 +367,7 @@ int main(int argc, char **argv)
 		return rc;
 	}
 	if (run.opts.action == CLI_SERVE) {
-		signal(SIGPIPE, SIG_IGN);
-		rc = server_run(&run.opts.serve, STDOUT_FILENO) < 0
+		rc = server_run(&run.opts.serve, announce, NULL) < 0
 		         ? EXIT_CELL_FAILED
 		         : 0;
 		cli_free(&run.opts);

@@ -8,10 +8,6 @@
  */
 #include "config.h"
 
-#ifdef HAVE_CONFIG_H
-#include <config.h>
-#endif
-
 #include "server.h"
 #include "diag.h"
 
@@ -27,6 +23,7 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -35,6 +32,7 @@
 #endif
 
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/listener.h>
@@ -199,11 +197,31 @@ static void on_delayed_close(struct evhttp_connection *evcon, void *arg)
 	delayed_drop(d);
 }
 
+/*
+ * evhttp writes the headers and the body of a reply separately; with Nagle
+ * the tail of a body waits for the client's delayed ACK (40 ms on Linux),
+ * which would add to the configured latency at random.
+ */
+static void set_nodelay(struct evhttp_request *req)
+{
+	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+	struct bufferevent *bev;
+	int one = 1;
+
+	if (evcon == NULL)
+		return;
+	bev = evhttp_connection_get_bufferevent(evcon);
+	if (bev != NULL)
+		setsockopt(bufferevent_getfd(bev), IPPROTO_TCP, TCP_NODELAY,
+			   &one, sizeof(one));
+}
+
 static void on_request(struct evhttp_request *req, void *arg)
 {
 	struct server *srv = arg;
 	struct delayed *d;
 
+	set_nodelay(req);
 	if (srv->delay == NULL) {
 		send_page(srv, req);
 		return;
@@ -211,12 +229,12 @@ static void on_request(struct evhttp_request *req, void *arg)
 	d = calloc(1, sizeof(*d));
 	if (d == NULL)
 		goto fail;
-	d->timer = evtimer_new(srv->base, on_delay_over, d);
-	if (d->timer == NULL || evtimer_add(d->timer, srv->delay) < 0)
-		goto fail;
 	d->srv = srv;
 	d->req = req;
 	d->evcon = evhttp_request_get_connection(req);
+	d->timer = evtimer_new(srv->base, on_delay_over, d);
+	if (d->timer == NULL || evtimer_add(d->timer, srv->delay) < 0)
+		goto fail;
 	evhttp_connection_set_closecb(d->evcon, on_delayed_close, d);
 	d->next = srv->delayed;
 	if (d->next != NULL)
@@ -247,7 +265,7 @@ static void on_accept_resume(evutil_socket_t fd, short what, void *arg)
  */
 static void on_accept_error(struct evconnlistener *lev, void *arg)
 {
-	static const struct timeval pause = { 0, ACCEPT_PAUSE_US };
+	static const struct timeval pause_tv = { 0, ACCEPT_PAUSE_US };
 	static int warned;
 	int err = EVUTIL_SOCKET_ERROR();
 
@@ -260,7 +278,7 @@ static void on_accept_error(struct evconnlistener *lev, void *arg)
 	evconnlistener_disable(lev);
 	/* A once-event needs no handle: event_base_free reclaims it. */
 	if (event_base_once(evconnlistener_get_base(lev), -1, EV_TIMEOUT,
-			    on_accept_resume, lev, &pause) < 0)
+			    on_accept_resume, lev, &pause_tv) < 0)
 		evconnlistener_enable(lev);
 }
 
@@ -330,8 +348,10 @@ static int write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
-static int report_ready(int fd, unsigned port)
+/* The spawned child's ready callback: the port goes up the pipe. */
+static int report_ready(unsigned port, void *arg)
 {
+	int fd = *(int *)arg;
 	char line[16];
 	int n = snprintf(line, sizeof(line), "%u\n", port);
 	int rc = write_all(fd, line, (size_t)n);
@@ -344,6 +364,23 @@ static int report_ready(int fd, unsigned port)
 }
 
 /* ---- running ----------------------------------------------------------- */
+
+/*
+ * libevent 2.1 reads a coarse clock (one jiffy, 4 ms here) unless asked
+ * for a precise one; latency timers would then fire up to 4 ms late.
+ */
+static struct event_base *precise_event_base(void)
+{
+	struct event_config *cfg = event_config_new();
+	struct event_base *base;
+
+	if (cfg == NULL)
+		return NULL;
+	event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER);
+	base = event_base_new_with_config(cfg);
+	event_config_free(cfg);
+	return base;
+}
 
 static void on_signal(evutil_socket_t sig, short what, void *arg)
 {
@@ -388,7 +425,7 @@ static int server_setup(struct server *srv, const struct server_config *cfg,
 
 	srv->page_len = cfg->body_bytes;
 	srv->page = page_make(cfg->body_bytes);
-	srv->base = event_base_new();
+	srv->base = precise_event_base();
 	if (srv->page == NULL || srv->base == NULL)
 		goto nomem;
 	srv->http = evhttp_new(srv->base);
@@ -421,7 +458,8 @@ nomem:
 	return -1;
 }
 
-int server_run(const struct server_config *cfg, int ready_fd)
+int server_run(const struct server_config *cfg, server_ready_fn ready,
+	       void *arg)
 {
 	struct server srv;
 	unsigned port = 0;
@@ -430,21 +468,14 @@ int server_run(const struct server_config *cfg, int ready_fd)
 	memset(&srv, 0, sizeof(srv));
 	if (server_setup(&srv, cfg, &port) < 0)
 		goto out;
-	if (ready_fd >= 0) {
-		int fd = ready_fd;
-
-		ready_fd = -1;
-		if (report_ready(fd, port) < 0)
-			goto out;
-	}
+	if (ready != NULL && ready(port, arg) < 0)
+		goto out;
 	if (event_base_dispatch(srv.base) < 0) {
 		diag_error("test server: event loop failed");
 		goto out;
 	}
 	rc = 0;
 out:
-	if (ready_fd >= 0)
-		close(ready_fd);
 	server_free(&srv);
 	return rc;
 }
@@ -493,7 +524,7 @@ static int child_main(const struct server_config *cfg, int ready_fd,
 	/* A mask inherited from the runner must not block our stop signals. */
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	return server_run(cfg, ready_fd) == 0 ? 0 : 1;
+	return server_run(cfg, report_ready, &ready_fd) == 0 ? 0 : 1;
 }
 
 /*

@@ -24,14 +24,18 @@ struct server_process {
 	unsigned port;
 };
 
+/* Told the bound port once the server accepts connections; 0 or -1. */
+typedef int (*server_ready_fn)(unsigned port, void *arg);
+
 /*
  * Listen on 127.0.0.1:cfg->port with a backlog of at least 4096, after
- * raising the soft descriptor limit to the hard one. Once accepting, write
- * the bound port as decimal text and "\n" to ready_fd (if >= 0) and close
- * it. Serve until SIGINT or SIGTERM, then free everything and return 0.
- * Returns -1 with a message on stderr if it cannot listen.
+ * raising the soft descriptor limit to the hard one. Once accepting, call
+ * ready (if not NULL); serve until SIGINT or SIGTERM, then free everything
+ * and return 0. Returns -1 with a message on stderr if it cannot listen or
+ * ready fails.
  */
-int server_run(const struct server_config *cfg, int ready_fd);
+int server_run(const struct server_config *cfg, server_ready_fn ready,
+               void *arg);
 
 /*
  * Fork a child that runs server_run() in its own process group and dies
