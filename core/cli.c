@@ -66,6 +66,15 @@ static const char serve_help[] =
     "  -b, --body-bytes N     response body size in bytes (default 1024)\n"
     "  -h, --help             show this help and exit\n";
 
+/* The help that a usage error points to: the run's, or serve's. */
+static const char *help_command = "concbench --help";
+
+static int usage_hint(void)
+{
+	fprintf(stderr, "Try '%s' for more information.\n", help_command);
+	return EXIT_USAGE;
+}
+
 static int usage_error(const char *fmt, ...) CB_PRINTF(1, 2);
 
 static int usage_error(const char *fmt, ...)
@@ -76,8 +85,21 @@ static int usage_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry 'concbench --help' for more information.\n");
-	return EXIT_USAGE;
+	fputc('\n', stderr);
+	return usage_hint();
+}
+
+/* getopt's '?' or ':' for argv, said the way every other error is. */
+static int option_error(int c, char **argv, const char *prefix)
+{
+	const char *arg = argv[optind - 1];
+
+	if (c == ':')
+		return usage_error("%soption '%s' needs an argument", prefix,
+		                   arg);
+	if (optopt && strncmp(arg, "--", 2) != 0)
+		return usage_error("%sunknown option '-%c'", prefix, optopt);
+	return usage_error("%sunknown option '%s'", prefix, arg);
 }
 
 static int parse_number(const char *opt, const char *text, uint64_t min,
@@ -117,9 +139,11 @@ static int parse_serve(int argc, char **argv, struct cli_options *o)
 	int c;
 
 	o->action = CLI_SERVE;
+	help_command = "concbench serve --help";
 	o->serve.body_bytes = 1024;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+p:l:b:h", longopts, NULL)) !=
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:p:l:b:h", longopts, NULL)) !=
 	       -1) {
 		switch (c) {
 		case 'p':
@@ -143,7 +167,7 @@ static int parse_serve(int argc, char **argv, struct cli_options *o)
 			o->action = CLI_EXIT_OK;
 			return 0;
 		default:
-			return usage_error("serve: see 'concbench serve --help'");
+			return option_error(c, argv, "serve: ");
 		}
 	}
 	if (optind < argc)
@@ -182,8 +206,8 @@ int cli_parse(int argc, char **argv, struct cli_options *o)
 	memset(o, 0, sizeof(*o));
 	if (argc > 1 && strcmp(argv[1], "serve") == 0)
 		return parse_serve(argc - 1, argv + 1, o);
-	opterr = 1;
-	while ((c = getopt_long(argc, argv, "r:n:s:qvhV", longopts, NULL)) !=
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":r:n:s:qvhV", longopts, NULL)) !=
 	       -1) {
 		switch (c) {
 		case 'r':
@@ -234,10 +258,7 @@ int cli_parse(int argc, char **argv, struct cli_options *o)
 			o->action = CLI_EXIT_OK;
 			return 0;
 		default:
-			/* getopt has said what was wrong */
-			fprintf(stderr, "Try 'concbench --help' for more "
-			                "information.\n");
-			return EXIT_USAGE;
+			return option_error(c, argv, "");
 		}
 	}
 	if (o->action != CLI_RUN) {
