@@ -122,33 +122,10 @@ static int choose_strategies(struct run *run)
 			if (strcmp(run->scn.strategies[j].label,
 			           o->strategies[i]) == 0)
 				named = &run->scn.strategies[j];
-		if (strategy_spec_init(spec, named ? named->plugin
-		                                   : o->strategies[i]) < 0)
+		if ((named ? strategy_spec_copy(spec, named)
+		           : strategy_spec_init(spec, o->strategies[i])) < 0)
 			return -1;
 		run->nstrat = i + 1;
-		if (named) {
-			/* carry the scenario's label and options over */
-			size_t k;
-			free(spec->label);
-			spec->label = strdup(named->label);
-			spec->line = named->line;
-			spec->col = named->col;
-			spec->options =
-			    calloc(named->option_count + 1, sizeof(*spec->options));
-			if (!spec->label || !spec->options)
-				return -1;
-			for (k = 0; k < named->option_count; k++) {
-				spec->options[k] = named->options[k];
-				spec->options[k].name =
-				    strdup(named->options[k].name);
-				spec->options[k].text =
-				    strdup(named->options[k].text);
-				spec->option_count = k + 1;
-				if (!spec->options[k].name ||
-				    !spec->options[k].text)
-					return -1;
-			}
-		}
 		for (j = 0; j < i; j++)
 			if (strcmp(run->specs[j].label, spec->label) == 0) {
 				diag_error("-s %s is given twice",

@@ -555,6 +555,33 @@ int strategy_spec_init(struct strategy_spec *spec, const char *plugin)
 	return 0;
 }
 
+int strategy_spec_copy(struct strategy_spec *dst,
+                       const struct strategy_spec *src)
+{
+	size_t i;
+
+	*dst = *src;
+	dst->label = strdup(src->label);
+	dst->plugin = strdup(src->plugin);
+	dst->options = calloc(src->option_count + 1, sizeof(*dst->options));
+	dst->option_count = 0;
+	if (!dst->label || !dst->plugin || !dst->options)
+		goto fail;
+	for (i = 0; i < src->option_count; i++) {
+		struct option_value *o = &dst->options[i];
+		*o = src->options[i];
+		o->name = strdup(src->options[i].name);
+		o->text = strdup(src->options[i].text);
+		dst->option_count = i + 1;
+		if (!o->name || !o->text)
+			goto fail;
+	}
+	return 0;
+fail:
+	strategy_spec_free(dst);
+	return -1;
+}
+
 void scenario_free(struct scenario *scn)
 {
 	size_t i;

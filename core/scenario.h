@@ -74,6 +74,9 @@ const struct option_value *strategy_option(const struct strategy_spec *spec,
 
 /* Fill spec for a plugin named on the command line: no options. */
 int strategy_spec_init(struct strategy_spec *spec, const char *plugin);
+/* A deep copy of src (its options not yet bound). 0, or -1 if out of memory. */
+int strategy_spec_copy(struct strategy_spec *dst,
+                       const struct strategy_spec *src);
 void strategy_spec_free(struct strategy_spec *spec);
 
 /* Parses a decimal integer with optional '_' between digits. 0 or -1. */
