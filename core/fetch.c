@@ -172,6 +172,12 @@ static void host_done(struct concbench_host *host, struct concbench_job *pub,
 	record(fs, job, NULL);
 }
 
+static void host_job_lost(struct concbench_host *host, uint64_t index,
+                          const char *reason)
+{
+	jobs_record_lost(setup_of(host)->jobs, index, reason);
+}
+
 static int host_option_int(struct concbench_host *host, const char *name,
                            int64_t *value)
 {
@@ -235,4 +241,5 @@ void fetch_host_init(struct concbench_host *host, struct fetch_setup *setup)
 	host->option_string = host_option_string;
 	host->log = host_log;
 	host->host_private = setup;
+	host->job_lost = host_job_lost;
 }

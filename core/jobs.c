@@ -101,6 +101,12 @@ void jobs_record(struct job_table *t, uint64_t index, uint64_t bytes,
 	}
 }
 
+void jobs_record_lost(struct job_table *t, uint64_t index, const char *why)
+{
+	if (index < t->count && atomic_load(&t->completions[index]) == 0)
+		jobs_record(t, index, 0, why);
+}
+
 void jobs_tally(const struct job_table *t, struct loop_tally *out)
 {
 	uint64_t i;

@@ -40,6 +40,9 @@ int jobs_claim(struct job_table *t, uint64_t *index);
 void jobs_record(struct job_table *t, uint64_t index, uint64_t bytes,
                  const char *error);
 
+/* Record job `index` as failed only if it has no result yet. */
+void jobs_record_lost(struct job_table *t, uint64_t index, const char *why);
+
 /* Count the outcome of the loop; only when no transfer is running. */
 void jobs_tally(const struct job_table *t, struct loop_tally *out);
 

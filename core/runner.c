@@ -112,6 +112,30 @@ static double now_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/*
+ * Descriptors a cell may need: a blocking easy handle holds three (its
+ * socket and a wake-up pair), plus what the process holds anyway.
+ */
+#define FDS_PER_TRANSFER 3
+#define FDS_BASE 64
+
+/* Refuse a cell the descriptor limit cannot serve; 0 if it can run. */
+static int check_nofile(unsigned concurrency, char *why, size_t len)
+{
+	uint64_t need = (uint64_t)concurrency * FDS_PER_TRANSFER + FDS_BASE;
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_max == RLIM_INFINITY ||
+	    (uint64_t)rl.rlim_max >= need)
+		return 0;
+	snprintf(why, len,
+	         "not run: concurrency %u needs about %" PRIu64
+	         " file descriptors, and the hard limit is %" PRIu64
+	         " (raise it with ulimit -Hn, or lower the concurrency)",
+	         concurrency, need, (uint64_t)rl.rlim_max);
+	return -1;
+}
+
 /* Raise the soft descriptor limit: each connection needs descriptors. */
 static void raise_nofile_limit(void)
 {
@@ -297,6 +321,8 @@ int runner_run_cell(const struct run_config *cfg, const struct cell *cell,
 
 	memset(res, 0, sizeof(*res));
 	res->ran = 1;
+	if (check_nofile(cell->concurrency, res->status, sizeof(res->status)))
+		return 0;
 	sh = mmap(NULL, size, PROT_READ | PROT_WRITE,
 	          MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (sh == MAP_FAILED) {

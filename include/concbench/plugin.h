@@ -196,6 +196,15 @@ struct concbench_host {
 	    ;
 
 	void *host_private; /* the host's; plugins leave it alone */
+
+	/*
+	 * Record job `index` as failed because its job object is out of
+	 * reach: it was claimed by a process that died before reporting it.
+	 * Does nothing if that job was already reported. Any thread or
+	 * process may call it.
+	 */
+	void (*job_lost)(struct concbench_host *host, uint64_t index,
+	                 const char *reason);
 };
 
 /* ---- the descriptor -------------------------------------------------------- */
