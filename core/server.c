@@ -2,17 +2,22 @@
  * server: the embedded HTTP test server (libevent evhttp).
  *
  * Serves every path with a 200 HTML page of a configured size after a
- * configured latency, armed as a timer (never by sleeping). Runs either in
- * a child process owned by the runner (server_spawn/server_stop) or in the
- * foreground for `concbench serve` (server_run).
+ * configured latency, armed as a timer (never by sleeping), injects faults
+ * into a chosen fraction of requests and keeps statistics (server.h has the
+ * rules). Runs either in a child process owned by the runner
+ * (server_spawn/server_stop) or in the foreground for `concbench serve`
+ * (server_run); the runner reads the statistics over HTTP
+ * (server_stats_read).
  */
 #include "config.h"
 
 #include "server.h"
 #include "diag.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -35,8 +40,11 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
+#include <event2/keyvalq_struct.h>
 #include <event2/listener.h>
 #include <event2/util.h>
+
+#include <curl/curl.h>
 
 /* Well above what 1000 simultaneous connects need; the kernel may cap it. */
 #define LISTEN_BACKLOG 4096
@@ -45,8 +53,16 @@
 #define READY_TIMEOUT_MS 10000
 #define STOP_GRACE_MS 2000
 #define STOP_POLL_MS 10
+/* The statistics endpoints live here; scenario paths never start so. */
+#define CONTROL_PREFIX "/_concbench/"
+#define CONTROL_TIMEOUT_MS 5000
+/* The stats JSON is about 200 bytes; anything much longer is not ours. */
+#define CONTROL_REPLY_MAX 1024
 
-struct delayed;
+/* In order of precedence when several kinds select the same request. */
+enum fault { FAULT_NONE, FAULT_STATUS, FAULT_CLOSE, FAULT_STALL, FAULT_KINDS };
+
+struct pending;
 
 struct server {
 	struct event_base *base;
@@ -58,20 +74,36 @@ struct server {
 	const struct timeval *delay;
 	char *page;
 	size_t page_len;
-	struct delayed *delayed;        /* responses waiting for their timer */
+	struct pending *pending;        /* requests not answered yet */
+	struct pending *spare;          /* released records, kept for reuse */
+	/* Faults: the fraction of each kind ([FAULT_NONE] unused). */
+	double fraction[FAULT_KINDS];
+	int faulty;                     /* any fraction above 0 */
+	int fail_status;
+	char fail_body[64];
+	size_t fail_body_len;
+	/* Statistics since the start or the last reset. */
+	uint64_t requests;              /* also the number of the next one */
+	uint64_t in_flight, max_in_flight;
+	uint64_t faults[FAULT_KINDS];
+	uint64_t digest;
 };
 
 /*
- * One response waiting for its latency to pass. evhttp reads nothing more
+ * One request not answered at once: waiting for its latency to pass, for a
+ * fault to be carried out, or stalled for good. evhttp reads nothing more
  * from a connection until its request is answered, so a connection has at
  * most one of these, and its close callback can point straight at it.
+ * Records are recycled through srv->spare, with their event, so a steady
+ * load allocates nothing here.
  */
-struct delayed {
+struct pending {
 	struct server *srv;
 	struct evhttp_request *req;
 	struct evhttp_connection *evcon;
-	struct event *timer;
-	struct delayed *prev, *next;
+	struct event *ev;       /* the latency timer, or a stall's close watch */
+	enum fault fault;
+	struct pending *prev, *next;
 };
 
 /* ---- the page ---------------------------------------------------------- */
@@ -128,74 +160,326 @@ static char *page_make(size_t size)
 	return page;
 }
 
-/* ---- requests ---------------------------------------------------------- */
+/* ---- the digest -------------------------------------------------------- */
 
-static void send_page(struct server *srv, struct evhttp_request *req)
+#define FNV_OFFSET UINT64_C(0xcbf29ce484222325)
+#define FNV_PRIME UINT64_C(0x100000001b3)
+
+static uint64_t fnv_bytes(uint64_t h, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+
+	while (len-- > 0) {
+		h ^= *p++;
+		h *= FNV_PRIME;
+	}
+	return h;
+}
+
+/* Hashes a string in place, without a strlen() pass over it first. */
+static uint64_t fnv_str(uint64_t h, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (; *p != '\0'; p++) {
+		h ^= *p;
+		h *= FNV_PRIME;
+	}
+	return h;
+}
+
+static const char *method_name(enum evhttp_cmd_type cmd)
+{
+	switch (cmd) {
+	case EVHTTP_REQ_GET:            return "GET";
+	case EVHTTP_REQ_POST:           return "POST";
+	case EVHTTP_REQ_HEAD:           return "HEAD";
+	case EVHTTP_REQ_PUT:            return "PUT";
+	case EVHTTP_REQ_DELETE:         return "DELETE";
+	case EVHTTP_REQ_OPTIONS:        return "OPTIONS";
+	case EVHTTP_REQ_TRACE:          return "TRACE";
+	case EVHTTP_REQ_CONNECT:        return "CONNECT";
+	case EVHTTP_REQ_PATCH:          return "PATCH";
+	}
+	return "";
+}
+
+/* The body can span several buffer chunks; hash them where they lie. */
+static uint64_t fnv_evbuffer(uint64_t h, struct evbuffer *buf)
+{
+	size_t left = evbuffer_get_length(buf);
+	struct evbuffer_iovec vec[8];
+	struct evbuffer_ptr at;
+
+	if (left == 0 || evbuffer_ptr_set(buf, &at, 0, EVBUFFER_PTR_SET) < 0)
+		return h;
+	while (left > 0) {
+		int n = evbuffer_peek(buf, -1, &at, vec, 8);
+		size_t done = 0;
+		int i;
+
+		if (n <= 0)
+			break;
+		for (i = 0; i < n && i < 8 && done < left; i++) {
+			size_t len = vec[i].iov_len;
+
+			if (len > left - done)
+				len = left - done;
+			h = fnv_bytes(h, vec[i].iov_base, len);
+			done += len;
+		}
+		left -= done;
+		if (done == 0 || (left > 0 &&
+		    evbuffer_ptr_set(buf, &at, done, EVBUFFER_PTR_ADD) < 0))
+			break;
+	}
+	return h;
+}
+
+/* FNV-1a over method, URI, "Name: value\n" per header, body (server.h). */
+static uint64_t request_hash(struct evhttp_request *req)
+{
+	const struct evkeyvalq *headers = evhttp_request_get_input_headers(req);
+	const struct evkeyval *kv;
+	uint64_t h = FNV_OFFSET;
+
+	h = fnv_str(h, method_name(evhttp_request_get_command(req)));
+	h = fnv_str(h, evhttp_request_get_uri(req));
+	for (kv = headers->tqh_first; kv != NULL; kv = kv->next.tqe_next) {
+		h = fnv_str(h, kv->key);
+		h = fnv_bytes(h, ": ", 2);
+		h = fnv_str(h, kv->value);
+		h = fnv_bytes(h, "\n", 1);
+	}
+	return fnv_evbuffer(h, evhttp_request_get_input_buffer(req));
+}
+
+/* ---- answers ----------------------------------------------------------- */
+
+/* A reply with a body that outlives the request (the page, fail_body). */
+static void reply(struct evhttp_request *req, int code, const char *type,
+		  const char *body, size_t len)
 {
 	struct evkeyvalq *headers = evhttp_request_get_output_headers(req);
 	struct evbuffer *out = evhttp_request_get_output_buffer(req);
 
-	evhttp_add_header(headers, "Content-Type", "text/html");
+	evhttp_add_header(headers, "Content-Type", type);
 	if (evhttp_request_get_command(req) == EVHTTP_REQ_HEAD) {
 		/* evhttp would send a HEAD body and break keep-alive. */
-		char len[32];
+		char clen[32];
 
-		snprintf(len, sizeof(len), "%zu", srv->page_len);
-		evhttp_add_header(headers, "Content-Length", len);
-	} else if (srv->page_len > 0 &&
-		   evbuffer_add_reference(out, srv->page, srv->page_len,
-					  NULL, NULL) < 0) {
+		snprintf(clen, sizeof(clen), "%zu", len);
+		evhttp_add_header(headers, "Content-Length", clen);
+	} else if (len > 0 &&
+		   evbuffer_add_reference(out, body, len, NULL, NULL) < 0) {
 		evhttp_send_error(req, HTTP_INTERNAL, NULL);
 		return;
 	}
-	evhttp_send_reply(req, HTTP_OK, "OK", NULL);
+	/* A NULL reason: evhttp supplies the standard phrase. */
+	evhttp_send_reply(req, code, NULL, NULL);
 }
 
-static void delayed_drop(struct delayed *d)
+/* Whether a close fault has nothing to cut short, so it closes at once. */
+static int close_sends_nothing(const struct server *srv,
+			       struct evhttp_request *req)
 {
-	struct server *srv = d->srv;
-
-	if (d->prev != NULL)
-		d->prev->next = d->next;
-	else
-		srv->delayed = d->next;
-	if (d->next != NULL)
-		d->next->prev = d->prev;
-	event_free(d->timer);
-	free(d);
-}
-
-static void on_delay_over(evutil_socket_t fd, short what, void *arg)
-{
-	struct delayed *d = arg;
-	struct server *srv = d->srv;
-	struct evhttp_request *req = d->req;
-
-	(void)fd;
-	(void)what;
-	/* The connection outlives this response on keep-alive. */
-	evhttp_connection_set_closecb(d->evcon, NULL, NULL);
-	delayed_drop(d);
-	send_page(srv, req);
+	return srv->page_len == 0 ||
+	       evhttp_request_get_command(req) == EVHTTP_REQ_HEAD;
 }
 
 /*
- * The connection of a delayed response is going away (the client left, or
- * the server is shutting down) before the timer fired.
+ * The close fault: the headers promise the whole page, half of it follows,
+ * and "Connection: close" has evhttp close the connection once that much
+ * is written, so the client sees a transfer cut short.
  */
-static void on_delayed_close(struct evhttp_connection *evcon, void *arg)
+static void send_truncated(struct server *srv, struct evhttp_request *req)
 {
-	struct delayed *d = arg;
+	struct evkeyvalq *headers = evhttp_request_get_output_headers(req);
+	struct evbuffer *out = evhttp_request_get_output_buffer(req);
+	size_t half = srv->page_len / 2;
+	char clen[32];
+
+	snprintf(clen, sizeof(clen), "%zu", srv->page_len);
+	evhttp_add_header(headers, "Content-Type", "text/html");
+	evhttp_add_header(headers, "Content-Length", clen);
+	evhttp_add_header(headers, "Connection", "close");
+	if (half > 0 &&
+	    evbuffer_add_reference(out, srv->page, half, NULL, NULL) < 0) {
+		evhttp_send_error(req, HTTP_INTERNAL, NULL);
+		return;
+	}
+	evhttp_send_reply(req, HTTP_OK, NULL, NULL);
+}
+
+static void respond(struct server *srv, struct evhttp_request *req,
+		    enum fault fault)
+{
+	if (fault == FAULT_STATUS)
+		reply(req, srv->fail_status, "text/plain", srv->fail_body,
+		      srv->fail_body_len);
+	else if (fault == FAULT_CLOSE)
+		send_truncated(srv, req);
+	else
+		reply(req, HTTP_OK, "text/html", srv->page, srv->page_len);
+}
+
+/* ---- pending requests -------------------------------------------------- */
+
+static void on_pending_timer(evutil_socket_t fd, short what, void *arg);
+
+static struct pending *pending_get(struct server *srv)
+{
+	struct pending *p = srv->spare;
+
+	if (p != NULL) {
+		srv->spare = p->next;
+		return p;
+	}
+	p = calloc(1, sizeof(*p));
+	if (p == NULL)
+		return NULL;
+	p->srv = srv;
+	/* Re-assigned before every use; created once per record. */
+	p->ev = event_new(srv->base, -1, 0, on_pending_timer, p);
+	if (p->ev == NULL) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+/* The request is no longer pending: answered, or its connection is gone. */
+static void pending_release(struct pending *p)
+{
+	struct server *srv = p->srv;
+
+	if (p->prev != NULL)
+		p->prev->next = p->next;
+	else
+		srv->pending = p->next;
+	if (p->next != NULL)
+		p->next->prev = p->prev;
+	event_del(p->ev);
+	p->req = NULL;
+	p->evcon = NULL;
+	p->prev = NULL;
+	p->next = srv->spare;
+	srv->spare = p;
+	srv->in_flight--;
+}
+
+/* Close the connection of a pending request, with the request. */
+static void pending_abort(struct pending *p)
+{
+	struct evhttp_connection *evcon = p->evcon;
+
+	evhttp_connection_set_closecb(evcon, NULL, NULL);
+	pending_release(p);
+	/* Frees the request, which is still on the connection. */
+	evhttp_connection_free(evcon);
+}
+
+static void on_pending_timer(evutil_socket_t fd, short what, void *arg)
+{
+	struct pending *p = arg;
+	struct server *srv = p->srv;
+	struct evhttp_request *req = p->req;
+	enum fault fault = p->fault;
+
+	(void)fd;
+	(void)what;
+	if (fault == FAULT_CLOSE && close_sends_nothing(srv, req)) {
+		pending_abort(p);
+		return;
+	}
+	/* The connection outlives this response on keep-alive. */
+	evhttp_connection_set_closecb(p->evcon, NULL, NULL);
+	pending_release(p);
+	respond(srv, req, fault);
+}
+
+/*
+ * A stalled request's connection became readable. evhttp does not read
+ * while a request awaits its answer, so it would never notice the client
+ * giving up; this watch does. End of file or an error: the client left.
+ * Data: the client sends more on a connection that will never answer, so
+ * it is closed all the same (evhttp cannot read it in this state anyway).
+ */
+static void on_stall_readable(evutil_socket_t fd, short what, void *arg)
+{
+	struct pending *p = arg;
+	char c;
+	ssize_t n;
+
+	(void)what;
+	n = recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK ||
+		      errno == EINTR) && event_add(p->ev, NULL) == 0)
+		return;
+	pending_abort(p);
+}
+
+/*
+ * The connection of a pending request is going away (evhttp noticed the
+ * client leave when writing, or the server is shutting down) first.
+ */
+static void on_pending_close(struct evhttp_connection *evcon, void *arg)
+{
+	struct pending *p = arg;
 
 	(void)evcon;
 	/*
 	 * A request still on its connection is freed with it; one evhttp has
 	 * detached (the peer closed before we answered) is ours to free.
 	 */
-	if (evhttp_request_get_connection(d->req) == NULL)
-		evhttp_request_free(d->req);
-	delayed_drop(d);
+	if (evhttp_request_get_connection(p->req) == NULL)
+		evhttp_request_free(p->req);
+	pending_release(p);
 }
+
+/* Park a request: until tv passes, or (tv NULL) until the client leaves. */
+static int pending_start(struct server *srv, struct evhttp_request *req,
+			 enum fault fault, const struct timeval *tv)
+{
+	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+	struct pending *p;
+	int rc;
+
+	if (evcon == NULL)
+		return -1;
+	p = pending_get(srv);
+	if (p == NULL)
+		return -1;
+	if (tv != NULL) {
+		rc = event_assign(p->ev, srv->base, -1, 0, on_pending_timer, p);
+		if (rc == 0)
+			rc = event_add(p->ev, tv);
+	} else {
+		struct bufferevent *bev = evhttp_connection_get_bufferevent(evcon);
+
+		rc = event_assign(p->ev, srv->base, bufferevent_getfd(bev),
+				  EV_READ, on_stall_readable, p);
+		if (rc == 0)
+			rc = event_add(p->ev, NULL);
+	}
+	if (rc < 0) {
+		p->next = srv->spare;
+		srv->spare = p;
+		return -1;
+	}
+	p->req = req;
+	p->evcon = evcon;
+	p->fault = fault;
+	p->prev = NULL;
+	p->next = srv->pending;
+	if (p->next != NULL)
+		p->next->prev = p;
+	srv->pending = p;
+	evhttp_connection_set_closecb(evcon, on_pending_close, p);
+	return 0;
+}
+
+/* ---- requests ---------------------------------------------------------- */
 
 /*
  * evhttp writes the headers and the body of a reply separately; with Nagle
@@ -216,35 +500,123 @@ static void set_nodelay(struct evhttp_request *req)
 			   &one, sizeof(one));
 }
 
-static void on_request(struct evhttp_request *req, void *arg)
+/* floor((n+1)*f) > floor(n*f); the casts floor these non-negatives. */
+static int selects(double f, uint64_t n)
 {
-	struct server *srv = arg;
-	struct delayed *d;
+	return (uint64_t)((double)(n + 1) * f) > (uint64_t)((double)n * f);
+}
 
-	set_nodelay(req);
-	if (srv->delay == NULL) {
-		send_page(srv, req);
+/* Count a request in, and choose its fault. */
+static enum fault admit(struct server *srv, struct evhttp_request *req)
+{
+	uint64_t n = srv->requests++;
+	int k;
+
+	srv->digest += request_hash(req);
+	if (++srv->in_flight > srv->max_in_flight)
+		srv->max_in_flight = srv->in_flight;
+	if (!srv->faulty)
+		return FAULT_NONE;
+	for (k = FAULT_STATUS; k < FAULT_KINDS; k++)
+		if (selects(srv->fraction[k], n)) {
+			srv->faults[k]++;
+			return (enum fault)k;
+		}
+	return FAULT_NONE;
+}
+
+static void send_stats(struct server *srv, struct evhttp_request *req)
+{
+	struct evbuffer *out = evhttp_request_get_output_buffer(req);
+
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+			  "Content-Type", "application/json");
+	if (evbuffer_add_printf(out, "{\"requests\": %" PRIu64
+	    ", \"in_flight\": %" PRIu64 ", \"max_in_flight\": %" PRIu64
+	    ", \"faults_status\": %" PRIu64 ", \"faults_close\": %" PRIu64
+	    ", \"faults_stall\": %" PRIu64 ", \"digest\": \"%016" PRIx64
+	    "\"}\n", srv->requests, srv->in_flight, srv->max_in_flight,
+	    srv->faults[FAULT_STATUS], srv->faults[FAULT_CLOSE],
+	    srv->faults[FAULT_STALL], srv->digest) < 0) {
+		evhttp_send_error(req, HTTP_INTERNAL, NULL);
 		return;
 	}
-	d = calloc(1, sizeof(*d));
-	if (d == NULL)
-		goto fail;
-	d->srv = srv;
-	d->req = req;
-	d->evcon = evhttp_request_get_connection(req);
-	d->timer = evtimer_new(srv->base, on_delay_over, d);
-	if (d->timer == NULL || evtimer_add(d->timer, srv->delay) < 0)
-		goto fail;
-	evhttp_connection_set_closecb(d->evcon, on_delayed_close, d);
-	d->next = srv->delayed;
-	if (d->next != NULL)
-		d->next->prev = d;
-	srv->delayed = d;
+	evhttp_send_reply(req, HTTP_OK, NULL, NULL);
+}
+
+static void stats_reset(struct server *srv)
+{
+	srv->requests = 0;
+	srv->digest = 0;
+	memset(srv->faults, 0, sizeof(srv->faults));
+	/* Requests still pending stay in flight, and the maximum with them. */
+	srv->max_in_flight = srv->in_flight;
+}
+
+/* A request under CONTROL_PREFIX: answered at once, never counted. */
+static void on_control(struct server *srv, struct evhttp_request *req,
+		       const char *uri)
+{
+	const char *name = uri + sizeof(CONTROL_PREFIX) - 1;
+	size_t len = strcspn(name, "?");
+	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
+	struct evkeyvalq *headers = evhttp_request_get_output_headers(req);
+
+	if (len == 5 && strncmp(name, "stats", 5) == 0) {
+		if (cmd == EVHTTP_REQ_GET) {
+			send_stats(srv, req);
+			return;
+		}
+		evhttp_add_header(headers, "Allow", "GET");
+	} else if (len == 5 && strncmp(name, "reset", 5) == 0) {
+		if (cmd == EVHTTP_REQ_POST) {
+			stats_reset(srv);
+			evhttp_send_reply(req, HTTP_NOCONTENT, NULL, NULL);
+			return;
+		}
+		evhttp_add_header(headers, "Allow", "POST");
+	} else {
+		evhttp_send_reply(req, HTTP_NOTFOUND, NULL, NULL);
+		return;
+	}
+	evhttp_send_reply(req, HTTP_BADMETHOD, NULL, NULL);
+}
+
+static void on_request(struct evhttp_request *req, void *arg)
+{
+	static const struct timeval now = { 0, 0 };
+	struct server *srv = arg;
+	const char *uri = evhttp_request_get_uri(req);
+	enum fault fault;
+
+	set_nodelay(req);
+	if (strncmp(uri, CONTROL_PREFIX, sizeof(CONTROL_PREFIX) - 1) == 0) {
+		on_control(srv, req, uri);
+		return;
+	}
+	fault = admit(srv, req);
+	if (fault == FAULT_STALL) {
+		if (pending_start(srv, req, fault, NULL) < 0)
+			goto fail;
+		return;
+	}
+	if (srv->delay != NULL ||
+	    (fault == FAULT_CLOSE && close_sends_nothing(srv, req))) {
+		/*
+		 * Closing at once goes through a zero timer too: freeing the
+		 * connection inside evhttp's own request callback is unsafe.
+		 */
+		if (pending_start(srv, req, fault,
+				  srv->delay != NULL ? srv->delay : &now) < 0)
+			goto fail;
+		return;
+	}
+	/* The common case: answered at once, nothing allocated. */
+	srv->in_flight--;
+	respond(srv, req, fault);
 	return;
 fail:
-	if (d != NULL && d->timer != NULL)
-		event_free(d->timer);
-	free(d);
+	srv->in_flight--;
 	evhttp_send_error(req, HTTP_SERVUNAVAIL, NULL);
 }
 
@@ -395,16 +767,62 @@ static void server_free(struct server *srv)
 		event_free(srv->sigint);
 	if (srv->sigterm != NULL)
 		event_free(srv->sigterm);
-	/* Closing the connections settles every delayed response... */
+	/*
+	 * Closing the connections settles every pending request, stalled
+	 * ones included, through their close callbacks...
+	 */
 	if (srv->http != NULL)
 		evhttp_free(srv->http);
-	/* ...unless evhttp skipped a close callback; never leak the rest. */
-	while (srv->delayed != NULL)
-		delayed_drop(srv->delayed);
+	/* ...unless evhttp skipped one; never leak the rest. */
+	while (srv->pending != NULL)
+		pending_release(srv->pending);
+	while (srv->spare != NULL) {
+		struct pending *p = srv->spare;
+
+		srv->spare = p->next;
+		event_free(p->ev);
+		free(p);
+	}
 	if (srv->base != NULL)
 		event_base_free(srv->base);
 	/* Last: evhttp_free() dropped every buffer referencing the page. */
 	free(srv->page);
+}
+
+static int fraction_ok(const char *what, double f)
+{
+	/* Written so that NaN fails too. */
+	if (f >= 0 && f <= 1)
+		return 1;
+	diag_error("test server: %s fraction %g is not in [0, 1]", what, f);
+	return 0;
+}
+
+static int check_faults(struct server *srv, const struct server_config *cfg)
+{
+	unsigned status = cfg->fail_status != 0 ? cfg->fail_status : 500;
+	int n;
+
+	if (!fraction_ok("fail", cfg->fail_fraction) ||
+	    !fraction_ok("close", cfg->close_fraction) ||
+	    !fraction_ok("stall", cfg->stall_fraction))
+		return -1;
+	/* A 1xx is not a final answer: the client would wait for another. */
+	if (status < 200 || status > 599) {
+		diag_error("test server: fail status %u is not in 200..599",
+			   status);
+		return -1;
+	}
+	srv->fraction[FAULT_STATUS] = cfg->fail_fraction;
+	srv->fraction[FAULT_CLOSE] = cfg->close_fraction;
+	srv->fraction[FAULT_STALL] = cfg->stall_fraction;
+	srv->faulty = cfg->fail_fraction > 0 || cfg->close_fraction > 0 ||
+		      cfg->stall_fraction > 0;
+	srv->fail_status = (int)status;
+	n = snprintf(srv->fail_body, sizeof(srv->fail_body),
+		     "concbench test server: injected fault %u\n", status);
+	srv->fail_body_len = n > 0 ? (size_t)n : 0;
+	return 0;
 }
 
 static int server_setup(struct server *srv, const struct server_config *cfg,
@@ -416,6 +834,8 @@ static int server_setup(struct server *srv, const struct server_config *cfg,
 		diag_error("test server: port %u out of range", cfg->port);
 		return -1;
 	}
+	if (check_faults(srv, cfg) < 0)
+		return -1;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_IGN;
 	sigemptyset(&sa.sa_mask);
@@ -669,4 +1089,169 @@ void server_stop(struct server_process *sp)
 		  STOP_GRACE_MS / 1000);
 	kill(pid, SIGKILL);
 	wait_child(pid, &status, 0);
+}
+
+/* ---- the client side --------------------------------------------------- */
+
+struct control_reply {
+	char text[CONTROL_REPLY_MAX];
+	size_t len;
+};
+
+static size_t on_control_data(char *data, size_t size, size_t nmemb,
+			      void *arg)
+{
+	struct control_reply *r = arg;
+	size_t n = size * nmemb;
+
+	/* Returning less than n fails the transfer: not our server. */
+	if (n >= sizeof(r->text) - r->len)
+		return 0;
+	memcpy(r->text + r->len, data, n);
+	r->len += n;
+	r->text[r->len] = '\0';
+	return n;
+}
+
+/* One request to a control endpoint; 0 if it answered want. */
+static int control_call(unsigned port, const char *name, int post, long want,
+			struct control_reply *r)
+{
+	char url[64], err[CURL_ERROR_SIZE];
+	long status = 0;
+	CURLcode rc;
+	CURL *h;
+
+	r->len = 0;
+	r->text[0] = '\0';
+	if (port < 1 || port > 65535) {
+		diag_error("test server: port %u out of range", port);
+		return -1;
+	}
+	h = curl_easy_init();
+	if (h == NULL) {
+		diag_error("test server: %s: cannot make a curl handle", name);
+		return -1;
+	}
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u" CONTROL_PREFIX "%s",
+		 port, name);
+	err[0] = '\0';
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	/* An empty proxy overrides http_proxy and friends from the environment. */
+	curl_easy_setopt(h, CURLOPT_PROXY, "");
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)CONTROL_TIMEOUT_MS);
+	curl_easy_setopt(h, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
+	/* The runner has threads and signal handlers of its own. */
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, err);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_control_data);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, r);
+	if (post) {
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, "");
+		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, 0L);
+	}
+	rc = curl_easy_perform(h);
+	if (rc == CURLE_OK)
+		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_cleanup(h);
+	if (rc != CURLE_OK) {
+		diag_error("test server: %s: %s", url,
+			   err[0] != '\0' ? err : curl_easy_strerror(rc));
+		return -1;
+	}
+	if (status != want) {
+		diag_error("test server: %s: status %ld, expected %ld", url,
+			   status, want);
+		return -1;
+	}
+	return 0;
+}
+
+/* The value after "key": in the stats JSON, or NULL. */
+static const char *json_value(const char *text, const char *key)
+{
+	size_t klen = strlen(key);
+	const char *p = text;
+
+	while ((p = strchr(p, '"')) != NULL) {
+		p++;
+		if (strncmp(p, key, klen) == 0 && p[klen] == '"') {
+			p += klen + 1;
+			p += strspn(p, " \t\r\n");
+			if (*p != ':')
+				return NULL;
+			p++;
+			return p + strspn(p, " \t\r\n");
+		}
+		/* Skip the rest of this string, keys and values alike. */
+		p = strchr(p, '"');
+		if (p == NULL)
+			return NULL;
+		p++;
+	}
+	return NULL;
+}
+
+static int json_u64(const char *text, const char *key, uint64_t *out)
+{
+	const char *p = json_value(text, key);
+	unsigned long long v;
+	char *end;
+
+	if (p == NULL || !isdigit((unsigned char)*p))
+		return -1;
+	errno = 0;
+	v = strtoull(p, &end, 10);
+	if (errno != 0)
+		return -1;
+	*out = (uint64_t)v;
+	return 0;
+}
+
+static int json_digest(const char *text, char out[17])
+{
+	const char *p = json_value(text, "digest");
+	int i;
+
+	if (p == NULL || *p++ != '"')
+		return -1;
+	for (i = 0; i < 16; i++) {
+		if (!isxdigit((unsigned char)p[i]))
+			return -1;
+		out[i] = (char)tolower((unsigned char)p[i]);
+	}
+	if (p[16] != '"')
+		return -1;
+	out[16] = '\0';
+	return 0;
+}
+
+int server_stats_reset(unsigned port)
+{
+	struct control_reply r;
+
+	return control_call(port, "reset", 1, 204, &r);
+}
+
+int server_stats_read(unsigned port, struct server_stats *out)
+{
+	struct control_reply r;
+	struct server_stats st;
+
+	if (control_call(port, "stats", 0, 200, &r) < 0)
+		return -1;
+	memset(&st, 0, sizeof(st));
+	if (json_u64(r.text, "requests", &st.requests) < 0 ||
+	    json_u64(r.text, "in_flight", &st.in_flight) < 0 ||
+	    json_u64(r.text, "max_in_flight", &st.max_in_flight) < 0 ||
+	    json_u64(r.text, "faults_status", &st.faults_status) < 0 ||
+	    json_u64(r.text, "faults_close", &st.faults_close) < 0 ||
+	    json_u64(r.text, "faults_stall", &st.faults_stall) < 0 ||
+	    json_digest(r.text, st.digest) < 0) {
+		diag_error("test server on port %u: malformed statistics: %.200s",
+			   port, r.text);
+		return -1;
+	}
+	*out = st;
+	return 0;
 }

@@ -2,20 +2,70 @@
  * server: the embedded HTTP test server (libevent evhttp).
  *
  * Serves every path with a 200 HTML page of a configured size after a
- * configured latency, armed as a timer (never by sleeping). Runs either in
- * a child process owned by the runner (server_spawn/server_stop) or in the
+ * configured latency, armed as a timer (never by sleeping), and can inject
+ * faults into a chosen fraction of the requests. Runs either in a child
+ * process owned by the runner (server_spawn/server_stop) or in the
  * foreground for `concbench serve` (server_run).
+ *
+ * Fault injection. Requests are numbered n = 0, 1, 2... from the start or
+ * the last statistics reset (the statistics endpoints are not numbered).
+ * A fault kind with fraction f selects request n iff
+ * floor((n+1)*f) > floor(n*f), so exactly floor(M*f) of any first M
+ * requests are selected, evenly spread, and a test can assert exact totals.
+ * If several kinds select the same request, status wins over close, and
+ * close over stall; only the kind that wins is counted. The kinds:
+ *   status  after the latency, answer with fail_status and a short
+ *           text/plain body; the connection stays open;
+ *   close   after the latency, send the status line and headers with the
+ *           full Content-Length and the first half of the body (rounded
+ *           down), then close the connection, so the client sees a
+ *           truncated transfer; with body_bytes 0, and for HEAD, close
+ *           before sending anything;
+ *   stall   never answer; the request ends when the client closes the
+ *           connection (or sends anything more on it: it is then closed).
+ *
+ * Statistics, for the conformance tests, under a prefix no scenario uses:
+ *   GET  /_concbench/stats  200 application/json
+ *        {"requests": N, "in_flight": K, "max_in_flight": M,
+ *         "faults_status": A, "faults_close": B, "faults_stall": C,
+ *         "digest": "0123456789abcdef"}
+ *   POST /_concbench/reset  204; zeroes requests, the fault counters and
+ *        numbering and the digest; max_in_flight becomes in_flight.
+ * Both are answered at once, without latency or faults, and are not
+ * counted. Any other path under /_concbench/ gets 404, a wrong method 405.
+ * A request is in flight from its arrival until its reply is handed to
+ * evhttp in full, or its connection closes. The digest is the sum modulo
+ * 2^64 of one 64-bit FNV-1a hash per request, taken over the bytes of the
+ * method name ("GET"), the URI as received ("/search?q=1"), one line
+ * "Name: value\n" per header in the order received (as evhttp keeps them:
+ * names as sent, values without surrounding blanks), then the body; a sum,
+ * so the same requests in any order give the same digest. It is printed
+ * as 16 lowercase hex digits.
  */
 #ifndef CB_SERVER_H
 #define CB_SERVER_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
+/* All zero: an ephemeral port, no latency, an empty body, no faults. */
 struct server_config {
 	unsigned port;          /* 0: an ephemeral port */
 	unsigned latency_ms;    /* delay before each response */
 	size_t body_bytes;      /* size of each response body */
+	/* Fractions are in [0, 1]; 0 turns the fault off (see above). */
+	double fail_fraction;   /* answered with fail_status */
+	unsigned fail_status;   /* 0: 500; else 200..599 */
+	double close_fraction;  /* closed in the middle of the response */
+	double stall_fraction;  /* never answered */
+};
+
+/* What GET /_concbench/stats reports. */
+struct server_stats {
+	uint64_t requests, in_flight, max_in_flight;
+	uint64_t faults_status, faults_close, faults_stall;
+	char digest[17];        /* 16 lowercase hex digits */
 };
 
 /* A server running in a child process. */
@@ -31,7 +81,8 @@ typedef int (*server_ready_fn)(unsigned port, void *arg);
  * Listen on 127.0.0.1:cfg->port with a backlog of at least 4096, after
  * raising the soft descriptor limit to the hard one. Once accepting, call
  * ready (if not NULL); serve until SIGINT or SIGTERM, then free everything
- * and return 0. Returns -1 with a message on stderr if it cannot listen or
+ * (pending, stalled and half-closed requests too) and return 0. Returns -1
+ * with a message on stderr if cfg is out of range, it cannot listen or
  * ready fails.
  */
 int server_run(const struct server_config *cfg, server_ready_fn ready,
@@ -46,5 +97,14 @@ int server_spawn(const struct server_config *cfg, struct server_process *sp);
 
 /* Stop a spawned server: SIGTERM, then SIGKILL after 2 s; reap it. */
 void server_stop(struct server_process *sp);
+
+/*
+ * The client side, for the runner: reset the statistics of, or read them
+ * from, the server on 127.0.0.1:port, with a libcurl easy handle (HTTP/1.1,
+ * no proxy, 5 s timeout; curl_global_init() must have been called).
+ * Return 0, or -1 with a message on stderr.
+ */
+int server_stats_reset(unsigned port);
+int server_stats_read(unsigned port, struct server_stats *out);
 
 #endif
