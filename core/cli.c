@@ -64,6 +64,12 @@ static const char serve_help[] =
     "  -p, --port P           port to listen on (default 0: any free port)\n"
     "  -l, --latency-ms MS    delay each response by MS milliseconds (default 0)\n"
     "  -b, --body-bytes N     response body size in bytes (default 1024)\n"
+    "      --fail-fraction F  answer this fraction of requests (0 to 1) with\n"
+    "                         an error status\n"
+    "      --fail-status CODE the status of those answers (default 500)\n"
+    "      --close-fraction F close the connection in the middle of this\n"
+    "                         fraction of responses\n"
+    "      --stall-fraction F never answer this fraction of requests\n"
     "  -h, --help             show this help and exit\n";
 
 /* The help that a usage error points to: the run's, or serve's. */
@@ -117,6 +123,13 @@ static int parse_number(const char *opt, const char *text, uint64_t min,
 	                   opt, text, min, max);
 }
 
+static int parse_fraction(const char *opt, const char *text, double *out)
+{
+	if (scenario_parse_fraction(text, out) == 0)
+		return 0;
+	return usage_error("%s: '%s' is not a number from 0 to 1", opt, text);
+}
+
 static int push(char ***list, size_t *len, char *item)
 {
 	char **grown = realloc(*list, (*len + 1) * sizeof(**list));
@@ -127,12 +140,28 @@ static int push(char ***list, size_t *len, char *item)
 	return 0;
 }
 
+enum {
+	OPT_JSON = 256,
+	OPT_PLUGIN_DIR,
+	OPT_LIST_PLUGINS,
+	OPT_PLUGIN_HELP,
+	OPT_DRY_RUN,
+	OPT_FAIL_FRACTION,
+	OPT_FAIL_STATUS,
+	OPT_CLOSE_FRACTION,
+	OPT_STALL_FRACTION
+};
+
 static int parse_serve(int argc, char **argv, struct cli_options *o)
 {
 	static const struct option longopts[] = {
 	    {"port", required_argument, NULL, 'p'},
 	    {"latency-ms", required_argument, NULL, 'l'},
 	    {"body-bytes", required_argument, NULL, 'b'},
+	    {"fail-fraction", required_argument, NULL, OPT_FAIL_FRACTION},
+	    {"fail-status", required_argument, NULL, OPT_FAIL_STATUS},
+	    {"close-fraction", required_argument, NULL, OPT_CLOSE_FRACTION},
+	    {"stall-fraction", required_argument, NULL, OPT_STALL_FRACTION},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0}};
 	uint64_t v = 0;
@@ -162,6 +191,26 @@ static int parse_serve(int argc, char **argv, struct cli_options *o)
 				return EXIT_USAGE;
 			o->serve.body_bytes = (size_t)v;
 			break;
+		case OPT_FAIL_FRACTION:
+			if (parse_fraction("--fail-fraction", optarg,
+			                   &o->serve.fail_fraction))
+				return EXIT_USAGE;
+			break;
+		case OPT_CLOSE_FRACTION:
+			if (parse_fraction("--close-fraction", optarg,
+			                   &o->serve.close_fraction))
+				return EXIT_USAGE;
+			break;
+		case OPT_STALL_FRACTION:
+			if (parse_fraction("--stall-fraction", optarg,
+			                   &o->serve.stall_fraction))
+				return EXIT_USAGE;
+			break;
+		case OPT_FAIL_STATUS:
+			if (parse_number("--fail-status", optarg, 200, 599, &v))
+				return EXIT_USAGE;
+			o->serve.fail_status = (unsigned)v;
+			break;
 		case 'h':
 			fputs(serve_help, stdout);
 			o->action = CLI_EXIT_OK;
@@ -176,13 +225,6 @@ static int parse_serve(int argc, char **argv, struct cli_options *o)
 	return 0;
 }
 
-enum {
-	OPT_JSON = 256,
-	OPT_PLUGIN_DIR,
-	OPT_LIST_PLUGINS,
-	OPT_PLUGIN_HELP,
-	OPT_DRY_RUN
-};
 
 int cli_parse(int argc, char **argv, struct cli_options *o)
 {

@@ -288,6 +288,7 @@ static int run_scenario(struct run *run)
 		snprintf(run->base_url, sizeof(run->base_url),
 		         "http://127.0.0.1:%u", run->server.port);
 		cfg.base_url = run->base_url;
+		cfg.server_port = run->server.port;
 	}
 	rc = measure(run, &cfg);
 	server_stop(&run->server);

@@ -32,10 +32,32 @@ static uint64_t rss_of(pid_t pid)
 	return (uint64_t)resident * (uint64_t)sysconf(_SC_PAGESIZE);
 }
 
+/* Private_Clean + Private_Dirty of smaps_rollup; its RSS if unreadable. */
+static uint64_t private_of(pid_t pid)
+{
+	char path[64], line[256];
+	unsigned long long kb, total = 0;
+	int found = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/smaps_rollup", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return rss_of(pid);
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Private_Clean: %llu kB", &kb) == 1 ||
+		    sscanf(line, "Private_Dirty: %llu kB", &kb) == 1) {
+			total += kb;
+			found++;
+		}
+	fclose(f);
+	return found ? (uint64_t)total * 1024 : rss_of(pid);
+}
+
 /* Children are listed per thread in /proc/PID/task/TID/children. */
 static uint64_t tree_rss(pid_t pid, int depth)
 {
-	uint64_t total = rss_of(pid);
+	uint64_t total = depth == 0 ? rss_of(pid) : private_of(pid);
 	char path[64];
 	struct dirent *de;
 	DIR *tasks;

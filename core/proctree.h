@@ -9,9 +9,12 @@
 #include <sys/types.h>
 
 /*
- * Sum of the resident set sizes of root and every live descendant, in
- * bytes (pages shared between them count once per process, as mprof's
- * include-children does). 0 if root is gone.
+ * The resident memory of root and every live descendant, in bytes: the
+ * resident set of root plus the private resident memory of each
+ * descendant. A forked worker shares its parent's pages until it writes
+ * them; counting its whole resident set would count those pages once per
+ * worker (a thousand workers of 4 MiB would "use" 4 GiB). 0 if root is
+ * gone.
  */
 uint64_t proctree_rss(pid_t root);
 

@@ -171,6 +171,19 @@ static void json_cell(FILE *out, const struct run_config *cfg,
 	        res->requests_ok, res->requests_failed, res->bytes,
 	        res->peak_rss);
 	json_string(out, res->ran ? res->status : "not run");
+	if (res->has_server_stats) {
+		const struct server_stats *sv = &res->server;
+		fprintf(out,
+		        ",\n     \"server\": {\"requests\": %" PRIu64
+		        ", \"max_in_flight\": %" PRIu64
+		        ", \"faults_status\": %" PRIu64
+		        ", \"faults_close\": %" PRIu64
+		        ", \"faults_stall\": %" PRIu64 ", \"request_digest\": ",
+		        sv->requests, sv->max_in_flight, sv->faults_status,
+		        sv->faults_close, sv->faults_stall);
+		json_string(out, sv->digest);
+		fputc('}', out);
+	}
 	fputc('}', out);
 }
 

@@ -27,6 +27,7 @@
 #include <sys/prctl.h>
 #endif
 
+#include "diag.h"
 #include "fetch.h"
 #include "jobs.h"
 #include "proctree.h"
@@ -160,6 +161,12 @@ static void child_setup(pid_t parent)
 		_exit(3);
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		signal(sigs[i], SIG_DFL);
+	/*
+	 * CURLOPT_NOSIGNAL stops libcurl from ignoring SIGPIPE itself; a
+	 * write to a reset TLS peer must fail the transfer, not kill the
+	 * process (or a strategy's worker, which inherits this).
+	 */
+	signal(SIGPIPE, SIG_IGN);
 	raise_nofile_limit();
 }
 
@@ -333,6 +340,9 @@ int runner_run_cell(const struct run_config *cfg, const struct cell *cell,
 	memset(sh, 0, size);
 	sh->mapped = size;
 
+	/* The server's counters then describe this cell alone. */
+	if (cfg->server_port && server_stats_reset(cfg->server_port) < 0)
+		diag_warn("cannot reset the server's statistics");
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
@@ -380,6 +390,9 @@ int runner_run_cell(const struct run_config *cfg, const struct cell *cell,
 	kill(-pid, SIGKILL);
 	if ((uint64_t)ru.ru_maxrss * 1024 > res->peak_rss)
 		res->peak_rss = (uint64_t)ru.ru_maxrss * 1024;
+	if (cfg->server_port && !interrupted)
+		res->has_server_stats =
+		    server_stats_read(cfg->server_port, &res->server) == 0;
 
 	res->repeats_done = atomic_load(&sh->repeats_done);
 	res->times = calloc(res->repeats_done ? res->repeats_done : 1,

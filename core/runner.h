@@ -12,6 +12,7 @@
 
 #include "plugin.h"
 #include "scenario.h"
+#include "server.h"
 #include "stats.h"
 
 struct cell {
@@ -32,12 +33,15 @@ struct cell_result {
 	struct summary summary;   /* of times */
 	uint64_t requests_ok, requests_failed, bytes;
 	uint64_t peak_rss;        /* bytes, child and its descendants */
+	int has_server_stats;     /* the embedded server's view of the cell */
+	struct server_stats server;
 };
 
 struct run_config {
 	const struct scenario *scn;
 	unsigned repeat, loops;
 	const char *base_url;     /* for relative URLs, or NULL */
+	unsigned server_port;     /* the embedded server's, or 0 */
 };
 
 /* The cells in run order: url count, then concurrency, then strategy. */

@@ -191,10 +191,72 @@ static int get_uint_list(struct schema *s, const struct ynode *n,
 	return 0;
 }
 
+int scenario_parse_fraction(const char *text, double *out)
+{
+	char *end;
+	double v;
+
+	if (!isdigit((unsigned char)text[0]) && text[0] != '.')
+		return -1;
+	errno = 0;
+	v = strtod(text, &end);
+	if (*end != '\0' || errno || !(v >= 0.0 && v <= 1.0))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int get_fraction(struct schema *s, const struct ynode *n,
+                        const char *what, double *out)
+{
+	if (expect_kind(s, n, YNODE_SCALAR, what) < 0)
+		return -1;
+	if (!n->plain || scenario_parse_fraction(n->text, out) < 0)
+		return fail(s, n, "'%s' must be a number from 0 to 1, got \"%s\"",
+		            what, n->text);
+	return 0;
+}
+
+/* faults: {status: {fraction, code}, close: {fraction}, stall: {fraction}} */
+static int parse_faults(struct schema *s, const struct ynode *n,
+                        struct server_config *cfg)
+{
+	static const char *const keys[] = {"status", "close", "stall", NULL};
+	static const char *const status_keys[] = {"fraction", "code", NULL};
+	static const char *const fraction_keys[] = {"fraction", NULL};
+	static const char *const kinds[] = {"status", "close", "stall"};
+	double *fractions[] = {&cfg->fail_fraction, &cfg->close_fraction,
+	                       &cfg->stall_fraction};
+	size_t k;
+
+	if (expect_kind(s, n, YNODE_MAPPING, "faults") < 0 ||
+	    check_keys(s, n, keys, "faults") < 0)
+		return -1;
+	for (k = 0; k < 3; k++) {
+		const struct ynode *f = ynode_get(n, kinds[k]), *v;
+		if (!f)
+			continue;
+		if (expect_kind(s, f, YNODE_MAPPING, kinds[k]) < 0 ||
+		    check_keys(s, f, k == 0 ? status_keys : fraction_keys,
+		               kinds[k]) < 0)
+			return -1;
+		if (!(v = ynode_get(f, "fraction")))
+			return fail(s, f, "missing required key 'fraction' in %s",
+			            kinds[k]);
+		if (get_fraction(s, v, "fraction", fractions[k]) < 0)
+			return -1;
+		if (k == 0 && (v = ynode_get(f, "code")) &&
+		    get_unsigned(s, v, "code", 200, 599, &cfg->fail_status) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int parse_server(struct schema *s, const struct ynode *n,
                         struct scenario *scn)
 {
-	static const char *const keys[] = {"latency", "body_bytes", NULL};
+	static const char *const keys[] = {"latency", "body_bytes", "faults",
+	                                   NULL};
 	static const char *const latency_keys[] = {"ms", NULL};
 	const struct ynode *v;
 	uint64_t body;
@@ -221,6 +283,8 @@ static int parse_server(struct schema *s, const struct ynode *n,
 			return -1;
 		scn->server.body_bytes = (size_t)body;
 	}
+	if ((v = ynode_get(n, "faults")))
+		return parse_faults(s, v, &scn->server);
 	return 0;
 }
 

@@ -79,6 +79,9 @@ int strategy_spec_copy(struct strategy_spec *dst,
                        const struct strategy_spec *src);
 void strategy_spec_free(struct strategy_spec *spec);
 
+/* Parses a decimal number from 0 to 1 ("0.25", ".5", "1"). 0 or -1. */
+int scenario_parse_fraction(const char *text, double *out);
+
 /* Parses a decimal integer with optional '_' between digits. 0 or -1. */
 int scenario_parse_int(const char *text, int64_t *out);
 
