@@ -169,7 +169,8 @@ struct concbench_host {
 	 * CURLcode from curl_easy_perform() or the multi message; a failure of
 	 * the strategy's own, such as curl_multi_add_handle() failing, is
 	 * reported as CURLE_FAILED_INIT, and a transfer abandoned as
-	 * CURLE_ABORTED_BY_CALLBACK). The host
+	 * CURLE_ABORTED_BY_CALLBACK). `easy` may be NULL for a job that never
+	 * had a transfer, with a result other than CURLE_OK. The host
 	 * reads status and size from `easy`, records the outcome and releases
 	 * the job. `easy` stays the plugin's, and may be passed as reuse.
 	 */
