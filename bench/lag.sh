@@ -33,7 +33,7 @@ EOY
 "$CONCBENCH" -q --json "$tmp/lag.json" "$tmp/lag.yaml" >/dev/null || true
 
 ideal=$(awk -v n="$N" -v c="$C" -v l="$L" \
-    'BEGIN { printf "%.6f", int((n + c - 1) / c) * l / 1000 }')
+    'BEGIN { printf "%.2f", int((n + c - 1) / c) * l / 1000 }')
 echo "lag case: N=$N C=$C latency=${L}ms, ideal makespan ${ideal}s, best of $R"
 echo "$(uname -n), $(nproc) CPUs, $(date -u +%Y-%m-%d)"
 awk -v ideal="$ideal" '
