@@ -130,7 +130,7 @@ static int check_nofile(unsigned concurrency, char *why, size_t len)
 	    (uint64_t)rl.rlim_max >= need)
 		return 0;
 	snprintf(why, len,
-	         "not run: concurrency %u needs about %" PRIu64
+	         "refused: concurrency %u needs about %" PRIu64
 	         " file descriptors, and the hard limit is %" PRIu64
 	         " (raise it with ulimit -Hn, or lower the concurrency)",
 	         concurrency, need, (uint64_t)rl.rlim_max);

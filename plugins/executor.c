@@ -230,17 +230,13 @@ static void retire(struct worker *w)
 
 /*
  * Report a claimed job that no thread can run, as the strategy's own
- * failure. done() wants a handle, so get one just for this.
+ * failure: it never had a transfer, so no handle either.
  */
 static void fail_job(struct pool *p, struct concbench_job *job)
 {
 	struct concbench_host *host = p->host;
-	CURL *easy = host->easy(host, job, NULL);
 
-	if (!easy)
-		return;	/* the host recorded it as failed already */
-	host->done(host, job, easy, CURLE_FAILED_INIT);
-	curl_easy_cleanup(easy);
+	host->done(host, job, NULL, CURLE_FAILED_INIT);
 }
 
 /* The next job to hand out: 0 and *job set, or -1 if there is none now. */
