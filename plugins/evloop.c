@@ -6,7 +6,6 @@
  */
 #include <stdatomic.h>
 #include <stdlib.h>
-#include <sys/time.h>
 
 #include <curl/curl.h>
 #include <event2/event.h>
@@ -14,6 +13,7 @@
 #include <concbench/plugin.h>
 
 #include "evloop.h"
+#include "curlev.h"
 
 struct loop;
 
@@ -32,18 +32,11 @@ struct slot {
 	struct slot *next_idle;
 };
 
-/* What curl asked us to watch on one socket; found with curl_multi_assign. */
-struct sock {
-	struct loop *loop;
-	struct event *ev;
-	struct sock *prev, *next;
-};
-
 struct loop {
 	struct concbench_host *host;
 	struct event_base *base;
-	struct event *timer;
 	CURLM *multi;
+	struct curlev *cv;		/* the multi's sockets and timer */
 	unsigned limit;
 	unsigned in_flight;
 	unsigned nslots;
@@ -54,7 +47,6 @@ struct loop {
 	int failed;			/* the engine itself broke */
 	struct slot *slots;
 	struct slot *idle;
-	struct sock *socks;
 };
 
 static void track(struct loop *l, struct slot *s, uint64_t what)
@@ -88,20 +80,6 @@ static void slot_put(struct loop *l, struct slot *s)
 	track(l, s, EVLOOP_IDLE);
 	s->next_idle = l->idle;
 	l->idle = s;
-}
-
-static void sock_free(struct loop *l, struct sock *s)
-{
-	if (s->prev)
-		s->prev->next = s->next;
-	else
-		l->socks = s->next;
-	if (s->next)
-		s->next->prev = s->prev;
-	/* Safe even from the event's own callback: libevent 2.1 does not
-	 * touch a persistent event after its callback returns. */
-	event_free(s->ev);
-	free(s);
 }
 
 static void start(struct loop *l, struct slot *s, struct concbench_job *job)
@@ -238,88 +216,14 @@ static void reap(struct loop *l)
 		event_base_loopbreak(l->base);
 }
 
-static void on_socket(evutil_socket_t fd, short kind, void *arg)
-{
-	/* The callbacks below may free the sock: keep only the loop. */
-	struct loop *l = ((struct sock *)arg)->loop;
-	int mask = 0, running;
-
-	if (kind & EV_READ)
-		mask |= CURL_CSELECT_IN;
-	if (kind & EV_WRITE)
-		mask |= CURL_CSELECT_OUT;
-	curl_multi_socket_action(l->multi, fd, mask, &running);
-	reap(l);
-}
-
-static void on_timer(evutil_socket_t fd, short kind, void *arg)
+/* curlev's wake: drive the multi with what fired, then collect. */
+static void drive(void *arg, curl_socket_t fd, int mask)
 {
 	struct loop *l = arg;
 	int running;
 
-	(void)fd;
-	(void)kind;
-	curl_multi_socket_action(l->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	curl_multi_socket_action(l->multi, fd, mask, &running);
 	reap(l);
-}
-
-static int socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp,
-                     void *socketp)
-{
-	struct loop *l = userp;
-	struct sock *s = socketp;
-	short kinds = EV_PERSIST;
-
-	(void)easy;
-	if (what == CURL_POLL_REMOVE) {
-		if (s)
-			sock_free(l, s);
-		return 0;
-	}
-	if (what & CURL_POLL_IN)
-		kinds |= EV_READ;
-	if (what & CURL_POLL_OUT)
-		kinds |= EV_WRITE;
-
-	if (!s) {
-		s = calloc(1, sizeof(*s));
-		if (!s)
-			return -1;
-		s->ev = event_new(l->base, fd, kinds, on_socket, s);
-		if (!s->ev) {
-			free(s);
-			return -1;
-		}
-		s->loop = l;
-		s->next = l->socks;
-		if (s->next)
-			s->next->prev = s;
-		l->socks = s;
-		curl_multi_assign(l->multi, fd, s);
-	} else {
-		/* Level-triggered: a readiness lost by re-arming is seen
-		 * again on the next turn of the loop. */
-		event_del(s->ev);
-		event_assign(s->ev, l->base, fd, kinds, on_socket, s);
-	}
-	if (!(kinds & (EV_READ | EV_WRITE)))
-		return 0;	/* CURL_POLL_NONE: known, but not watched */
-	return event_add(s->ev, NULL) == 0 ? 0 : -1;
-}
-
-static int timer_cb(CURLM *multi, long timeout_ms, void *userp)
-{
-	struct loop *l = userp;
-	struct timeval tv;
-
-	(void)multi;
-	if (timeout_ms < 0)
-		return evtimer_del(l->timer) == 0 ? 0 : -1;
-	/* Never call curl from here; a zero timeout runs on_timer on the
-	 * next turn of the loop, outside of curl. */
-	tv.tv_sec = timeout_ms / 1000;
-	tv.tv_usec = (timeout_ms % 1000) * 1000;
-	return evtimer_add(l->timer, &tv) == 0 ? 0 : -1;
 }
 
 /* Only reached when the loop broke down: every claimed job is reported. */
@@ -375,17 +279,13 @@ int evloop_fetch(struct concbench_host *host, unsigned concurrency,
 		event_base_free(l.base);
 		return -1;
 	}
-	l.timer = evtimer_new(l.base, on_timer, &l);
-	if (!l.timer) {
-		host->log(host, CONCBENCH_LOG_ERROR, "evtimer_new failed");
+	l.cv = curlev_new(l.base, l.multi, drive, &l);
+	if (!l.cv) {
+		host->log(host, CONCBENCH_LOG_ERROR, "out of memory for events");
 		curl_multi_cleanup(l.multi);
 		event_base_free(l.base);
 		return -1;
 	}
-	curl_multi_setopt(l.multi, CURLMOPT_SOCKETFUNCTION, socket_cb);
-	curl_multi_setopt(l.multi, CURLMOPT_SOCKETDATA, &l);
-	curl_multi_setopt(l.multi, CURLMOPT_TIMERFUNCTION, timer_cb);
-	curl_multi_setopt(l.multi, CURLMOPT_TIMERDATA, &l);
 	/* One connection per transfer in flight, all of them kept: with
 	 * fewer, curl would close and reopen connections under load. */
 	curl_multi_setopt(l.multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)l.limit);
@@ -407,12 +307,9 @@ int evloop_fetch(struct concbench_host *host, unsigned concurrency,
 		}
 	}
 
-	/* Removing handles and the cleanup may still call socket_cb and
-	 * timer_cb: the timer and the socks outlive the multi handle. */
+	/* The cleanup may still call curlev's callbacks: it goes second. */
 	curl_multi_cleanup(l.multi);
-	while (l.socks)
-		sock_free(&l, l.socks);
-	event_free(l.timer);
+	curlev_free(l.cv);
 	for (s = l.slots; s; s = snext) {
 		snext = s->next;
 		if (s->easy)

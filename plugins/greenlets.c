@@ -48,7 +48,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/mman.h>
-#include <sys/time.h>
 #include <ucontext.h>
 #include <unistd.h>
 
@@ -56,6 +55,8 @@
 #include <event2/event.h>
 
 #include <concbench/plugin.h>
+
+#include "curlev.h"
 
 /*
  * valgrind cannot tell a stack switch from a huge stack-pointer move
@@ -122,12 +123,6 @@ enum wake {
 	WAKE_ABORT	/* the hub is tearing down: unwind */
 };
 
-/* A socket curl asked this coroutine's multi to watch. */
-struct sock {
-	struct event *ev;
-	struct sock *prev, *next;
-};
-
 struct coro {
 	struct green *g;
 	ucontext_t ctx;
@@ -143,8 +138,7 @@ struct coro {
 #endif
 	CURLM *multi;
 	CURL *easy;		/* reused for every job; NULL until the first */
-	struct event *timer;	/* the multi's timer */
-	struct sock *socks;
+	struct curlev *cv;	/* the multi's sockets and timer */
 	enum wake wake;
 	curl_socket_t wake_fd;
 	int wake_mask;
@@ -237,24 +231,11 @@ static void co_wake(struct coro *co, enum wake why, curl_socket_t fd,
 	co_resume(co);
 }
 
-static void on_socket(evutil_socket_t fd, short kind, void *arg)
+/* curlev's wake: resume the coroutine that owns the multi. */
+static void on_curl(void *arg, curl_socket_t fd, int mask)
 {
-	int mask = 0;
-
-	/* arg is the coroutine, not the sock: the sock may be freed by
-	 * curl's socket callback while the coroutine runs. */
-	if (kind & EV_READ)
-		mask |= CURL_CSELECT_IN;
-	if (kind & EV_WRITE)
-		mask |= CURL_CSELECT_OUT;
-	co_wake(arg, WAKE_SOCKET, fd, mask);
-}
-
-static void on_timer(evutil_socket_t fd, short kind, void *arg)
-{
-	(void)fd;
-	(void)kind;
-	co_wake(arg, WAKE_TIMER, CURL_SOCKET_TIMEOUT, 0);
+	co_wake(arg, fd == CURL_SOCKET_TIMEOUT ? WAKE_TIMER : WAKE_SOCKET, fd,
+	        mask);
 }
 
 static void on_jobs(evutil_socket_t fd, short kind, void *arg)
@@ -282,80 +263,6 @@ static void fail(struct green *g)
 	g->failed = 1;
 	g->aborting = 1;
 	event_base_loopbreak(g->base);
-}
-
-/* ---- curl callbacks: they run on the coroutine inside curl ---------------- */
-
-static void sock_free(struct coro *co, struct sock *s)
-{
-	if (s->prev)
-		s->prev->next = s->next;
-	else
-		co->socks = s->next;
-	if (s->next)
-		s->next->prev = s->prev;
-	/* Even if this event's callback is what resumed us: libevent 2.1
-	 * does not touch a persistent event after its callback returns. */
-	event_free(s->ev);
-	free(s);
-}
-
-static int socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp,
-                     void *socketp)
-{
-	struct coro *co = userp;
-	struct sock *s = socketp;
-	short kinds = EV_PERSIST;
-
-	(void)easy;
-	if (what == CURL_POLL_REMOVE) {
-		if (s)
-			sock_free(co, s);
-		return 0;
-	}
-	if (what & CURL_POLL_IN)
-		kinds |= EV_READ;
-	if (what & CURL_POLL_OUT)
-		kinds |= EV_WRITE;
-
-	if (!s) {
-		s = calloc(1, sizeof(*s));
-		if (!s)
-			return -1;
-		s->ev = event_new(co->g->base, fd, kinds, on_socket, co);
-		if (!s->ev) {
-			free(s);
-			return -1;
-		}
-		s->next = co->socks;
-		if (s->next)
-			s->next->prev = s;
-		co->socks = s;
-		curl_multi_assign(co->multi, fd, s);
-	} else {
-		/* Level-triggered: a readiness lost by re-arming is seen
-		 * again on the next turn of the loop. */
-		event_del(s->ev);
-		event_assign(s->ev, co->g->base, fd, kinds, on_socket, co);
-	}
-	if (!(kinds & (EV_READ | EV_WRITE)))
-		return 0;	/* CURL_POLL_NONE: known, but not watched */
-	return event_add(s->ev, NULL) == 0 ? 0 : -1;
-}
-
-static int timer_cb(CURLM *multi, long timeout_ms, void *userp)
-{
-	struct coro *co = userp;
-	struct timeval tv;
-
-	(void)multi;
-	if (timeout_ms < 0)
-		return evtimer_del(co->timer) == 0 ? 0 : -1;
-	/* A zero timeout too goes through the hub: curl must not be
-	 * re-entered from its own callback. */
-	tv.tv_sec = timeout_ms / 1000;
-	tv.tv_usec = (timeout_ms % 1000) * 1000;
-	return evtimer_add(co->timer, &tv) == 0 ? 0 : -1;
 }
 
 /* ---- the coroutine side ----------------------------------------------- */
@@ -548,16 +455,12 @@ static const char *co_init(struct green *g, struct coro *co)
 	makecontext(&co->ctx, (void (*)(void))co_entry, 2,
 	            (unsigned)(p >> 16 >> 16), (unsigned)p);
 
-	co->timer = evtimer_new(g->base, on_timer, co);
-	if (!co->timer)
-		return "evtimer_new failed";
 	co->multi = curl_multi_init();
 	if (!co->multi)
 		return "curl_multi_init failed";
-	curl_multi_setopt(co->multi, CURLMOPT_SOCKETFUNCTION, socket_cb);
-	curl_multi_setopt(co->multi, CURLMOPT_SOCKETDATA, co);
-	curl_multi_setopt(co->multi, CURLMOPT_TIMERFUNCTION, timer_cb);
-	curl_multi_setopt(co->multi, CURLMOPT_TIMERDATA, co);
+	co->cv = curlev_new(g->base, co->multi, on_curl, co);
+	if (!co->cv)
+		return "out of memory for events";
 	return NULL;
 }
 
@@ -568,16 +471,12 @@ static const char *co_init(struct green *g, struct coro *co)
  */
 static void co_release(struct coro *co)
 {
-	/* The cleanup may still call socket_cb and timer_cb: the timer and
-	 * the socks outlive the multi handle. */
+	/* The cleanup may still call curlev's callbacks: it goes second. */
 	if (co->multi)
 		curl_multi_cleanup(co->multi);
 	co->multi = NULL;
-	while (co->socks)
-		sock_free(co, co->socks);
-	if (co->timer)
-		event_free(co->timer);
-	co->timer = NULL;
+	curlev_free(co->cv);
+	co->cv = NULL;
 	if (co->easy)
 		curl_easy_cleanup(co->easy);
 	co->easy = NULL;

@@ -1,0 +1,152 @@
+/*
+ * curlev: a curl multi handle watched by a libevent base, for the plugins
+ * that use curl's multi socket API. curl's socket and timer callbacks arm
+ * events; whatever fires is handed to a wake function in the form
+ * curl_multi_socket_action() takes.
+ */
+#include "curlev.h"
+
+#include <stdlib.h>
+
+/* What curl asked us to watch on one socket; found with curl_multi_assign. */
+struct sock {
+	struct event *ev;
+	struct sock *prev, *next;
+};
+
+struct curlev {
+	struct event_base *base;
+	CURLM *multi;
+	struct event *timer;
+	struct sock *socks;
+	curlev_wake_fn wake;
+	void *arg;
+};
+
+static void sock_free(struct curlev *cv, struct sock *s)
+{
+	if (s->prev)
+		s->prev->next = s->next;
+	else
+		cv->socks = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+	/* Safe even from the event's own callback: libevent 2.1 does not
+	 * touch a persistent event after its callback returns. */
+	event_free(s->ev);
+	free(s);
+}
+
+/* The event's argument is the curlev, not the sock: a wake may free the
+ * sock (curl removes the socket), never the curlev. */
+static void on_socket(evutil_socket_t fd, short kind, void *arg)
+{
+	struct curlev *cv = arg;
+	int mask = 0;
+
+	if (kind & EV_READ)
+		mask |= CURL_CSELECT_IN;
+	if (kind & EV_WRITE)
+		mask |= CURL_CSELECT_OUT;
+	cv->wake(cv->arg, fd, mask);
+}
+
+static void on_timer(evutil_socket_t fd, short kind, void *arg)
+{
+	struct curlev *cv = arg;
+
+	(void)fd;
+	(void)kind;
+	cv->wake(cv->arg, CURL_SOCKET_TIMEOUT, 0);
+}
+
+static int socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp,
+                     void *socketp)
+{
+	struct curlev *cv = userp;
+	struct sock *s = socketp;
+	short kinds = EV_PERSIST;
+
+	(void)easy;
+	if (what == CURL_POLL_REMOVE) {
+		if (s)
+			sock_free(cv, s);
+		return 0;
+	}
+	if (what & CURL_POLL_IN)
+		kinds |= EV_READ;
+	if (what & CURL_POLL_OUT)
+		kinds |= EV_WRITE;
+
+	if (!s) {
+		s = calloc(1, sizeof(*s));
+		if (!s)
+			return -1;
+		s->ev = event_new(cv->base, fd, kinds, on_socket, cv);
+		if (!s->ev) {
+			free(s);
+			return -1;
+		}
+		s->next = cv->socks;
+		if (s->next)
+			s->next->prev = s;
+		cv->socks = s;
+		curl_multi_assign(cv->multi, fd, s);
+	} else {
+		/* Level-triggered: a readiness lost by re-arming is seen
+		 * again on the next turn of the loop. */
+		event_del(s->ev);
+		event_assign(s->ev, cv->base, fd, kinds, on_socket, cv);
+	}
+	if (!(kinds & (EV_READ | EV_WRITE)))
+		return 0;	/* CURL_POLL_NONE: known, but not watched */
+	return event_add(s->ev, NULL) == 0 ? 0 : -1;
+}
+
+static int timer_cb(CURLM *multi, long timeout_ms, void *userp)
+{
+	struct curlev *cv = userp;
+	struct timeval tv;
+
+	(void)multi;
+	if (timeout_ms < 0)
+		return evtimer_del(cv->timer) == 0 ? 0 : -1;
+	/* Never call curl from here; a zero timeout runs on the next turn
+	 * of the loop, outside of curl. */
+	tv.tv_sec = timeout_ms / 1000;
+	tv.tv_usec = (timeout_ms % 1000) * 1000;
+	return evtimer_add(cv->timer, &tv) == 0 ? 0 : -1;
+}
+
+struct curlev *curlev_new(struct event_base *base, CURLM *multi,
+                          curlev_wake_fn wake, void *arg)
+{
+	struct curlev *cv = calloc(1, sizeof(*cv));
+
+	if (!cv)
+		return NULL;
+	cv->timer = evtimer_new(base, on_timer, cv);
+	if (!cv->timer) {
+		free(cv);
+		return NULL;
+	}
+	cv->base = base;
+	cv->multi = multi;
+	cv->wake = wake;
+	cv->arg = arg;
+	curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, socket_cb);
+	curl_multi_setopt(multi, CURLMOPT_SOCKETDATA, cv);
+	curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, timer_cb);
+	curl_multi_setopt(multi, CURLMOPT_TIMERDATA, cv);
+	return cv;
+}
+
+void curlev_free(struct curlev *cv)
+{
+	if (!cv)
+		return;
+	while (cv->socks)
+		sock_free(cv, cv->socks);
+	event_free(cv->timer);
+	free(cv);
+}
