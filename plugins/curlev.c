@@ -118,6 +118,19 @@ static int timer_cb(CURLM *multi, long timeout_ms, void *userp)
 	return evtimer_add(cv->timer, &tv) == 0 ? 0 : -1;
 }
 
+struct event_base *curlev_base_new(void)
+{
+	struct event_config *cfg = event_config_new();
+	struct event_base *base;
+
+	if (!cfg)
+		return NULL;
+	event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER);
+	base = event_base_new_with_config(cfg);
+	event_config_free(cfg);
+	return base;
+}
+
 struct curlev *curlev_new(struct event_base *base, CURLM *multi,
                           curlev_wake_fn wake, void *arg)
 {

@@ -21,6 +21,13 @@
 #define CURLEV_HIDDEN
 #endif
 
+/*
+ * An event base whose timers fire on time: libevent 2.1 reads a coarse
+ * clock (one jiffy) unless asked for a precise one, and curl's timers
+ * would fire up to a jiffy late. NULL on failure.
+ */
+CURLEV_HIDDEN struct event_base *curlev_base_new(void);
+
 typedef void (*curlev_wake_fn)(void *arg, curl_socket_t fd, int mask);
 
 struct curlev;

@@ -239,23 +239,6 @@ static void abandon(struct loop *l)
 	}
 }
 
-/*
- * libevent 2.1 reads a coarse clock (one jiffy) unless asked for a precise
- * one, and curl's timers would fire up to a jiffy late.
- */
-static struct event_base *precise_event_base(void)
-{
-	struct event_config *cfg = event_config_new();
-	struct event_base *base;
-
-	if (!cfg)
-		return NULL;
-	event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER);
-	base = event_base_new_with_config(cfg);
-	event_config_free(cfg);
-	return base;
-}
-
 int evloop_fetch(struct concbench_host *host, unsigned concurrency,
                  uint64_t batch, _Atomic uint64_t *track_slots)
 {
@@ -268,7 +251,7 @@ int evloop_fetch(struct concbench_host *host, unsigned concurrency,
 	l.batch = batch;
 	l.track = track_slots;
 
-	l.base = precise_event_base();
+	l.base = curlev_base_new();
 	if (!l.base) {
 		host->log(host, CONCBENCH_LOG_ERROR, "cannot create an event base");
 		return -1;

@@ -494,23 +494,6 @@ static void co_free(struct coro *co)
 		munmap(co->map, co->map_len);
 }
 
-/*
- * libevent 2.1 reads a coarse clock (one jiffy) unless asked for a precise
- * one, and curl's timers would fire up to a jiffy late.
- */
-static struct event_base *precise_event_base(void)
-{
-	struct event_config *cfg = event_config_new();
-	struct event_base *base;
-
-	if (!cfg)
-		return NULL;
-	event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER);
-	base = event_base_new_with_config(cfg);
-	event_config_free(cfg);
-	return base;
-}
-
 static int greenlets_run(struct concbench_host *host, void *state)
 {
 	struct green g = { 0 };
@@ -526,7 +509,7 @@ static int greenlets_run(struct concbench_host *host, void *state)
 	if (host->jobs_hint < g.n)
 		g.n = host->jobs_hint ? (unsigned)host->jobs_hint : 1;
 
-	g.base = precise_event_base();
+	g.base = curlev_base_new();
 	if (!g.base) {
 		host->log(host, CONCBENCH_LOG_ERROR, "cannot create an event base");
 		return -1;
