@@ -49,11 +49,40 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "latency.h"
+
+/*
+ * The routes the server answers, each with its own latency if configured.
+ * Their names, as in scenarios and --route-latency, are those of
+ * server_route_name().
+ */
+enum server_route {
+	ROUTE_PAGE,     /* "page": any path not below: the HTML page */
+	ROUTE_PRICES,   /* "prices": GET /prices/YYYY-MM-DD */
+	ROUTE_LIST,     /* "list": GET and POST /api/list_files */
+	ROUTE_FILES,    /* "files": GET /files/HEX */
+	ROUTE_ECHO,     /* "echo": POST /api/echo */
+	ROUTE_COUNT
+};
+
+/* "page", "prices", ... */
+const char *server_route_name(enum server_route route);
+/* The route named `name`, or -1. */
+int server_route_lookup(const char *name);
+
+/* The list API's default number of files. */
+#define SERVER_DEFAULT_FILES 25
+#define SERVER_MAX_FILES 1000000
+
 /* All zero: an ephemeral port, no latency, an empty body, no faults. */
 struct server_config {
 	unsigned port;          /* 0: an ephemeral port */
-	unsigned latency_ms;    /* delay before each response */
-	size_t body_bytes;      /* size of each response body */
+	struct latency_spec latency;    /* of every route without its own */
+	struct latency_spec route_latency[ROUTE_COUNT];
+	unsigned char route_latency_set[ROUTE_COUNT];
+	uint64_t seed;          /* latency draws, file paths, prices */
+	unsigned files;         /* the list API's N; 0: SERVER_DEFAULT_FILES */
+	size_t body_bytes;      /* size of each page body */
 	/* Fractions are in [0, 1]; 0 turns the fault off (see above). */
 	double fail_fraction;   /* answered with fail_status */
 	unsigned fail_status;   /* 0: 500; else 200..599 */
