@@ -1,25 +1,42 @@
 /*
  * fetch: the host services a plugin calls (struct concbench_host): jobs
- * with their URLs, curl easy handles configured the same way for every
- * strategy, result classification and recording, options and logging.
+ * with their URLs and request bodies, curl easy handles configured the same
+ * way for every strategy, response checks, pagination discovery, result
+ * classification and recording, options and logging.
  */
 #include "config.h"
 
 #include "fetch.h"
 
+#include <ctype.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "diag.h"
+#include "json.h"
+
+/* The kinds of added jobs. */
+enum { ADDED_LISTING = 1, ADDED_FOUND = 2 };
 
 /* A job as the host sees it; the plugin sees only `pub`. */
 struct host_job {
 	struct concbench_job pub;
+	struct fetch_setup *fs;
+	unsigned kind;          /* 0 static, or ADDED_* */
+	uint64_t page;          /* of a listing */
 	uint64_t bytes;
+	int keep_body;          /* checks or a listing read it */
+	int more;               /* a listing's "there is more" header said so */
+	char *body;             /* kept body, NUL-terminated */
+	size_t body_len, body_cap;
+	const char *request_body; /* NULL: none */
+	size_t request_body_len;
 	char errbuf[CURL_ERROR_SIZE];
-	char url[];
+	char url[];             /* then the request body, if any */
 };
 
 static struct fetch_setup *setup_of(struct concbench_host *host)
@@ -27,22 +44,194 @@ static struct fetch_setup *setup_of(struct concbench_host *host)
 	return host->host_private;
 }
 
+void fetch_table_shape(const struct scenario *scn, uint64_t *extra,
+                       size_t *text_bytes)
+{
+	const struct discover_spec *d = &scn->discover;
+	uint64_t found;
+
+	*extra = 0;
+	*text_bytes = 0;
+	if (!scn->has_discover)
+		return;
+	found = (uint64_t)d->max_pages * d->per_page;
+	*extra = (uint64_t)d->max_pages + found;
+	*text_bytes = (size_t)found * FETCH_TEXT_PER_DISCOVERED +
+	              FETCH_DISCOVERED_URL_MAX;
+}
+
+/* scheme://host[:port] of an absolute URL. */
+static void origin_of(const char *url, char *buf, size_t len)
+{
+	const char *host = strstr(url, "://");
+	size_t n;
+
+	host = host ? host + 3 : url;
+	n = (size_t)(host - url) + strcspn(host, "/?#");
+	snprintf(buf, len, "%.*s", (int)n, url);
+}
+
+int fetch_prepare(struct fetch_setup *fs, char *err, size_t errlen)
+{
+	const struct scenario *scn = fs->scn;
+	struct curl_slist *l;
+	size_t i;
+	int rc;
+
+	/* curl asks for "100 Continue" before bodies over 1 KiB: a round
+	 * trip that is not what a strategy is measured on. */
+	if (scn->request.body &&
+	    !(fs->headers = curl_slist_append(fs->headers, "Expect:")))
+		goto oom;
+	for (i = 0; i < scn->request.header_len; i++) {
+		l = curl_slist_append(fs->headers, scn->request.headers[i]);
+		if (!l)
+			goto oom;
+		fs->headers = l;
+	}
+	if (scn->has_discover) {
+		char ct[256];
+		if (scn->discover.body &&
+		    !(fs->list_headers =
+		          curl_slist_append(fs->list_headers, "Expect:")))
+			goto oom;
+		if (scn->discover.content_type) {
+			snprintf(ct, sizeof(ct), "Content-Type: %s",
+			         scn->discover.content_type);
+			l = curl_slist_append(fs->list_headers, ct);
+			if (!l)
+				goto oom;
+			fs->list_headers = l;
+		}
+		if (scn->discover.url[0] == '/')
+			snprintf(fs->origin, sizeof(fs->origin), "%s",
+			         fs->base_url ? fs->base_url : "");
+		else
+			origin_of(scn->discover.url, fs->origin,
+			          sizeof(fs->origin));
+	}
+	if (scn->check.match) {
+		rc = regcomp(&fs->match, scn->check.match, REG_EXTENDED);
+		if (rc != 0) {
+			char msg[200];
+			regerror(rc, &fs->match, msg, sizeof(msg));
+			snprintf(err, errlen, "check.match: %s", msg);
+			fetch_release(fs);
+			return -1;
+		}
+		fs->has_match = 1;
+	}
+	return 0;
+oom:
+	snprintf(err, errlen, "out of memory");
+	fetch_release(fs);
+	return -1;
+}
+
+void fetch_release(struct fetch_setup *fs)
+{
+	curl_slist_free_all(fs->headers);
+	curl_slist_free_all(fs->list_headers);
+	fs->headers = fs->list_headers = NULL;
+	if (fs->has_match)
+		regfree(&fs->match);
+	fs->has_match = 0;
+}
+
+void fetch_loop_begin(struct fetch_setup *fs)
+{
+	if (!fs->scn->has_discover)
+		return;
+	jobs_producer_begin(fs->jobs);
+	if (jobs_add(fs->jobs, ADDED_LISTING, 0, NULL, NULL) < 0)
+		jobs_producer_end(fs->jobs); /* no room: the loop shows it */
+}
+
+/* ---- jobs ---------------------------------------------------------- */
+
+/* Write the URL and the request body of job `index` into buf; returns the
+ * bytes needed for both with their NULs (truncating like snprintf). */
+static size_t describe_job(struct fetch_setup *fs, uint64_t index,
+                           unsigned kind, uint64_t number, const char *text,
+                           char *buf, size_t len, size_t *body_at)
+{
+	const struct scenario *scn = fs->scn;
+	const char *body_tmpl = NULL;
+	struct urlset_values v;
+	char date[URLSET_DATE_MAX];
+	size_t used;
+
+	memset(&v, 0, sizeof(v));
+	v.i = index;
+	if (kind == ADDED_LISTING) {
+		v.per_page = scn->discover.per_page;
+		v.start = number * v.per_page;
+		used = (size_t)snprintf(buf, len, "%s",
+		                        scn->discover.url[0] == '/' && fs->base_url
+		                            ? fs->base_url
+		                            : "");
+		used += urlset_expand(scn->discover.url, &v,
+		                      used < len ? buf + used : NULL,
+		                      used < len ? len - used : 0);
+		body_tmpl = scn->discover.body;
+	} else if (kind == ADDED_FOUND) {
+		used = (size_t)snprintf(buf, len, "%s%s",
+		                        text[0] == '/' ? fs->origin : "", text);
+		body_tmpl = scn->request.body;
+	} else {
+		urlset_values_of(&scn->urls, index, &v, date);
+		used = urlset_format(&scn->urls, fs->base_url, index, buf, len);
+		body_tmpl = scn->request.body;
+	}
+	used++; /* the URL's NUL */
+	*body_at = used;
+	if (body_tmpl)
+		used += urlset_expand(body_tmpl, &v,
+		                      used < len ? buf + used : NULL,
+		                      used < len ? len - used : 0) +
+		        1;
+	else if (used < len)
+		buf[used] = '\0';
+	return used;
+}
+
 static struct host_job *job_new(struct fetch_setup *fs, uint64_t index)
 {
-	char small[512];
-	size_t len = urlset_format(fs->urls, fs->base_url, index, small,
-	                           sizeof(small));
-	struct host_job *job = malloc(sizeof(*job) + len + 1);
+	const struct scenario *scn = fs->scn;
+	unsigned kind = 0;
+	uint64_t number = 0;
+	const char *text = NULL;
+	char small[1024];
+	size_t need, body_at;
+	struct host_job *job;
 
+	if (index >= fs->static_jobs &&
+	    jobs_added(fs->jobs, index, &kind, &number, &text) < 0)
+		return NULL;
+	need = describe_job(fs, index, kind, number, text, small,
+	                    sizeof(small), &body_at);
+	job = malloc(sizeof(*job) + need);
 	if (!job)
 		return NULL;
 	memset(job, 0, sizeof(*job));
-	if (len < sizeof(small))
-		memcpy(job->url, small, len + 1);
+	if (need <= sizeof(small))
+		memcpy(job->url, small, need);
 	else
-		urlset_format(fs->urls, fs->base_url, index, job->url, len + 1);
+		describe_job(fs, index, kind, number, text, job->url, need,
+		             &body_at);
 	job->pub.index = index;
 	job->pub.url = job->url;
+	job->fs = fs;
+	job->kind = kind;
+	job->page = number;
+	if (kind == ADDED_LISTING ? scn->discover.body != NULL
+	                          : scn->request.body != NULL) {
+		job->request_body = job->url + body_at;
+		job->request_body_len = strlen(job->request_body);
+	}
+	job->keep_body = kind == ADDED_LISTING || scn->check.contains ||
+	                 scn->check.match ||
+	                 (scn->check.x_of_n && kind == ADDED_FOUND);
 	return job;
 }
 
@@ -51,51 +240,98 @@ static enum concbench_next host_next_job(struct concbench_host *host,
                                          struct concbench_job **out)
 {
 	struct fetch_setup *fs = setup_of(host);
+	int wait = (flags & CONCBENCH_NEXT_WAIT) != 0;
 	struct host_job *job;
 	uint64_t index;
 
-	/*
-	 * The URL sets of this version are static, so there is never a job
-	 * to wait for and CONCBENCH_NEXT_WAIT changes nothing.
-	 */
-	(void)flags;
 	*out = NULL;
-	while (jobs_claim(fs->jobs, &index) == 0) {
+	for (;;) {
+		switch (jobs_take(fs->jobs, wait, &index)) {
+		case JOBS_NONE_NOW:
+			return CONCBENCH_NEXT_NONE_NOW;
+		case JOBS_DONE:
+			return CONCBENCH_NEXT_DONE;
+		case JOBS_TAKEN:
+			break;
+		}
 		job = job_new(fs, index);
 		if (job) {
 			*out = &job->pub;
 			return CONCBENCH_NEXT_JOB;
 		}
-		jobs_record(fs->jobs, index, 0, "out of memory for a job");
+		jobs_fail(fs->jobs, index, 0, JOB_FAIL_TRANSFER,
+		          "out of memory for a job");
 	}
-	return CONCBENCH_NEXT_DONE;
 }
 
-static size_t count_body(char *data, size_t size, size_t nmemb, void *userp)
+/* ---- transfers ------------------------------------------------------ */
+
+static size_t on_body(char *data, size_t size, size_t nmemb, void *userp)
 {
 	struct host_job *job = userp;
-	(void)data;
-	job->bytes += size * nmemb;
-	return size * nmemb;
+	size_t n = size * nmemb;
+
+	job->bytes += n;
+	if (!job->keep_body || job->body_len + n > FETCH_BODY_MAX)
+		return n;
+	if (job->body_len + n + 1 > job->body_cap) {
+		size_t cap = job->body_cap ? job->body_cap : 4096;
+		char *b;
+		while (cap < job->body_len + n + 1)
+			cap *= 2;
+		if (!(b = realloc(job->body, cap)))
+			return 0; /* fails the transfer: out of memory */
+		job->body = b;
+		job->body_cap = cap;
+	}
+	memcpy(job->body + job->body_len, data, n);
+	job->body_len += n;
+	job->body[job->body_len] = '\0';
+	return n;
 }
 
-static void record(struct fetch_setup *fs, struct host_job *job,
-                   const char *error)
+/* A listing's "there is more" header: "NAME: true". */
+static size_t on_header(char *data, size_t size, size_t nmemb, void *userp)
 {
-	jobs_record(fs->jobs, job->pub.index, job->bytes, error);
-	free(job);
+	struct host_job *job = userp;
+	const char *name = job->fs->scn->discover.more_header;
+	size_t n = size * nmemb, name_len = strlen(name), v, end;
+
+	if (n <= name_len || data[name_len] != ':' ||
+	    strncasecmp(data, name, name_len) != 0)
+		return n;
+	for (v = name_len + 1; v < n && (data[v] == ' ' || data[v] == '\t');)
+		v++;
+	for (end = n; end > v && isspace((unsigned char)data[end - 1]);)
+		end--;
+	job->more = end - v == 4 && strncasecmp(data + v, "true", 4) == 0;
+	return n;
 }
 
-static void fail_job(struct fetch_setup *fs, struct host_job *job,
-                     const char *fmt, ...)
+static void finish(struct fetch_setup *fs, struct host_job *job,
+                   enum job_failure kind, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Record the job's result (fmt NULL: success) and free it. A listing
+ * ends its part in the discovery here, after adding what it found. */
+static void finish(struct fetch_setup *fs, struct host_job *job,
+                   enum job_failure kind, const char *fmt, ...)
 {
 	char msg[JOBS_ERROR_MAX];
 	va_list ap;
 
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	record(fs, job, msg);
+	if (fmt) {
+		va_start(ap, fmt);
+		vsnprintf(msg, sizeof(msg), fmt, ap);
+		va_end(ap);
+		jobs_fail(fs->jobs, job->pub.index, job->bytes, kind, msg);
+	} else {
+		jobs_record(fs->jobs, job->pub.index, job->bytes, NULL);
+	}
+	if (job->kind == ADDED_LISTING)
+		jobs_producer_end(fs->jobs);
+	free(job->body);
+	free(job);
 }
 
 static CURL *host_easy(struct concbench_host *host, struct concbench_job *pub,
@@ -103,6 +339,11 @@ static CURL *host_easy(struct concbench_host *host, struct concbench_job *pub,
 {
 	struct fetch_setup *fs = setup_of(host);
 	struct host_job *job = (struct host_job *)pub;
+	const char *method = job->kind == ADDED_LISTING
+	                         ? fs->scn->discover.method
+	                         : fs->scn->request.method;
+	struct curl_slist *headers =
+	    job->kind == ADDED_LISTING ? fs->list_headers : fs->headers;
 	CURL *easy = reuse;
 	CURLcode rc = CURLE_OK;
 
@@ -111,7 +352,8 @@ static CURL *host_easy(struct concbench_host *host, struct concbench_job *pub,
 	else
 		easy = curl_easy_init();
 	if (!easy) {
-		fail_job(fs, job, "%s: cannot create a curl handle", job->url);
+		finish(fs, job, JOB_FAIL_TRANSFER,
+		       "%s: cannot create a curl handle", job->url);
 		return NULL;
 	}
 #define SET(opt, val)                                                       \
@@ -129,21 +371,220 @@ static CURL *host_easy(struct concbench_host *host, struct concbench_job *pub,
 	 * and the comparison would no longer be about the strategy.
 	 */
 	SET(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
-	SET(CURLOPT_WRITEFUNCTION, count_body);
+	SET(CURLOPT_WRITEFUNCTION, on_body);
 	SET(CURLOPT_WRITEDATA, job);
 	SET(CURLOPT_ERRORBUFFER, job->errbuf);
-	/* The embedded server is on loopback: never through a proxy. */
-	if (fs->urls->relative)
+	if (headers)
+		SET(CURLOPT_HTTPHEADER, headers);
+	if (job->request_body) {
+		SET(CURLOPT_POSTFIELDSIZE_LARGE,
+		    (curl_off_t)job->request_body_len);
+		SET(CURLOPT_POSTFIELDS, job->request_body);
+	}
+	/* A body makes curl POST; any other method is named outright. */
+	if (method && !(job->request_body && strcmp(method, "POST") == 0)) {
+		if (strcmp(method, "HEAD") == 0)
+			SET(CURLOPT_NOBODY, 1L);
+		else if (strcmp(method, "GET") != 0 || job->request_body)
+			SET(CURLOPT_CUSTOMREQUEST, method);
+	}
+	if (job->kind == ADDED_LISTING) {
+		SET(CURLOPT_HEADERFUNCTION, on_header);
+		SET(CURLOPT_HEADERDATA, job);
+	}
+	if (fs->no_proxy)
 		SET(CURLOPT_NOPROXY, "*");
 #undef SET
 	if (rc != CURLE_OK) {
-		fail_job(fs, job, "%s: cannot configure a curl handle: %s",
-		         job->url, curl_easy_strerror(rc));
+		finish(fs, job, JOB_FAIL_TRANSFER,
+		       "%s: cannot configure a curl handle: %s", job->url,
+		       curl_easy_strerror(rc));
 		if (!reuse)
 			curl_easy_cleanup(easy);
 		return NULL;
 	}
 	return easy;
+}
+
+/* ---- checks and discovery ---------------------------------------------- */
+
+static int status_expected(const struct check_spec *chk, long status)
+{
+	size_t i;
+
+	if (!chk->status_len)
+		return status >= 200 && status <= 299;
+	for (i = 0; i < chk->status_len; i++)
+		if ((long)chk->status[i] == status)
+			return 1;
+	return 0;
+}
+
+/* The regex's matches in the body, each after the one before. */
+static uint64_t count_matches(const regex_t *re, const char *text)
+{
+	regmatch_t m;
+	uint64_t n = 0;
+	int flags = 0;
+
+	while (*text && regexec(re, text, 1, &m, flags) == 0) {
+		n++;
+		text += m.rm_eo > m.rm_so ? m.rm_eo : m.rm_so + 1;
+		flags = REG_NOTBOL;
+	}
+	return n;
+}
+
+/* "x of N", blanks around it allowed. */
+static int parse_x_of_n(const char *body, uint64_t *x, uint64_t *n)
+{
+	int end = 0;
+
+	if (!body || sscanf(body, " %" SCNu64 " of %" SCNu64 " %n", x, n, &end) != 2 ||
+	    body[end] != '\0' || !isdigit((unsigned char)body[strspn(body, " \t\r\n")]))
+		return -1;
+	return 0;
+}
+
+/* Check a target's body; finishes the job. */
+static void check_target(struct fetch_setup *fs, struct host_job *job)
+{
+	const struct check_spec *chk = &fs->scn->check;
+	const char *body = job->body ? job->body : "";
+	char why[JOBS_ERROR_MAX];
+	uint64_t x, n;
+
+	if (job->keep_body && job->bytes > FETCH_BODY_MAX) {
+		finish(fs, job, JOB_FAIL_CHECK,
+		       "%s: a body of %" PRIu64 " bytes is too large to check",
+		       job->url, job->bytes);
+		return;
+	}
+	if (job->body_len != strlen(body) && (chk->contains || chk->match)) {
+		finish(fs, job, JOB_FAIL_CHECK, "%s: the body holds a NUL byte",
+		       job->url);
+		return;
+	}
+	if (chk->contains && !strstr(body, chk->contains)) {
+		finish(fs, job, JOB_FAIL_CHECK,
+		       "%s: the body does not contain \"%s\"", job->url,
+		       chk->contains);
+		return;
+	}
+	if (fs->has_match) {
+		uint64_t found = count_matches(&fs->match, body);
+		if (found == 0) {
+			finish(fs, job, JOB_FAIL_CHECK,
+			       "%s: no match for /%s/ in the body", job->url,
+			       chk->match);
+			return;
+		}
+		jobs_add_matches(fs->jobs, found);
+	}
+	if (chk->x_of_n && job->kind == ADDED_FOUND) {
+		if (parse_x_of_n(job->body, &x, &n) < 0) {
+			finish(fs, job, JOB_FAIL_CHECK,
+			       "%s: the body is not \"x of N\"", job->url);
+			return;
+		}
+		if (jobs_note_x_of_n(fs->jobs, x, n, why, sizeof(why)) < 0) {
+			finish(fs, job, JOB_FAIL_CHECK, "%s: %s", job->url, why);
+			return;
+		}
+	}
+	finish(fs, job, 0, NULL);
+}
+
+struct listing {
+	struct fetch_setup *fs;
+	size_t items;
+	int adding;             /* the second walk: add the jobs */
+	char problem[JOBS_ERROR_MAX];
+};
+
+static int on_listed(const char *s, size_t n, void *arg)
+{
+	struct listing *l = arg;
+
+	if (!l->adding) {
+		if (n == 0 || n >= FETCH_DISCOVERED_URL_MAX || strlen(s) != n ||
+		    strpbrk(s, " \t\r\n") ||
+		    (s[0] != '/' && strncmp(s, "http://", 7) != 0 &&
+		     strncmp(s, "https://", 8) != 0)) {
+			snprintf(l->problem, sizeof(l->problem),
+			         "item %zu, \"%.64s\", is not a URL or a path",
+			         l->items + 1, s);
+			return 1;
+		}
+		l->items++;
+		return 0;
+	}
+	if (jobs_add(l->fs->jobs, ADDED_FOUND, 0, s, NULL) < 0) {
+		snprintf(l->problem, sizeof(l->problem),
+		         "no room for more discovered URLs (max_pages x "
+		         "per_page)");
+		return 1;
+	}
+	return 0;
+}
+
+/* A listing page came back: add what it lists, and the next page. */
+static void read_listing(struct fetch_setup *fs, struct host_job *job)
+{
+	const struct discover_spec *d = &fs->scn->discover;
+	struct listing l = {.fs = fs};
+	char err[200];
+	int rc;
+
+	if (!job->body) {
+		finish(fs, job, JOB_FAIL_DISCOVERY,
+		       "%s: listing page %" PRIu64 " has an empty body",
+		       job->url, job->page + 1);
+		return;
+	}
+	rc = json_string_array(job->body, job->body_len, on_listed, &l, err,
+	                       sizeof(err));
+	if (rc < 0) {
+		finish(fs, job, JOB_FAIL_DISCOVERY,
+		       "%s: listing page %" PRIu64
+		       " is not a JSON array of strings: %s",
+		       job->url, job->page + 1, err);
+		return;
+	}
+	if (rc == 0 && l.items > d->per_page)
+		snprintf(l.problem, sizeof(l.problem),
+		         "%zu items, more than per_page (%u)", l.items,
+		         d->per_page);
+	if (!l.problem[0]) {
+		l.adding = 1;
+		json_string_array(job->body, job->body_len, on_listed, &l, err,
+		                  sizeof(err));
+	}
+	if (l.problem[0]) {
+		finish(fs, job, JOB_FAIL_DISCOVERY,
+		       "%s: listing page %" PRIu64 ": %s", job->url,
+		       job->page + 1, l.problem);
+		return;
+	}
+	if (job->more) {
+		if (job->page + 1 >= d->max_pages) {
+			finish(fs, job, JOB_FAIL_DISCOVERY,
+			       "%s: the listing still says '%s: true' after "
+			       "max_pages (%u) pages",
+			       job->url, d->more_header, d->max_pages);
+			return;
+		}
+		jobs_producer_begin(fs->jobs);
+		if (jobs_add(fs->jobs, ADDED_LISTING, job->page + 1, NULL,
+		             NULL) < 0) {
+			jobs_producer_end(fs->jobs);
+			finish(fs, job, JOB_FAIL_DISCOVERY,
+			       "%s: no room for listing page %" PRIu64,
+			       job->url, job->page + 2);
+			return;
+		}
+	}
+	finish(fs, job, 0, NULL);
 }
 
 static void host_done(struct concbench_host *host, struct concbench_job *pub,
@@ -154,28 +595,44 @@ static void host_done(struct concbench_host *host, struct concbench_job *pub,
 	long status = 0;
 
 	if (result != CURLE_OK) {
-		fail_job(fs, job, "%s: %s", job->url,
-		         job->errbuf[0] ? job->errbuf
-		                        : curl_easy_strerror(result));
+		finish(fs, job, JOB_FAIL_TRANSFER, "%s: %s", job->url,
+		       job->errbuf[0] ? job->errbuf
+		                      : curl_easy_strerror(result));
 		return;
 	}
 	if (!easy ||
 	    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status) !=
 	        CURLE_OK) {
-		fail_job(fs, job, "%s: no response status", job->url);
+		finish(fs, job, JOB_FAIL_TRANSFER, "%s: no response status",
+		       job->url);
 		return;
 	}
-	if (status < 200 || status > 299) {
-		fail_job(fs, job, "%s: HTTP status %ld", job->url, status);
+	if (job->kind == ADDED_LISTING ? status < 200 || status > 299
+	                               : !status_expected(&fs->scn->check,
+	                                                  status)) {
+		finish(fs, job, JOB_FAIL_STATUS, "%s: HTTP status %ld",
+		       job->url, status);
 		return;
 	}
-	record(fs, job, NULL);
+	if (job->kind == ADDED_LISTING)
+		read_listing(fs, job);
+	else
+		check_target(fs, job);
 }
 
 static void host_job_lost(struct concbench_host *host, uint64_t index,
                           const char *reason)
 {
-	jobs_record_lost(setup_of(host)->jobs, index, reason);
+	struct fetch_setup *fs = setup_of(host);
+	unsigned kind;
+	uint64_t number;
+	const char *text;
+
+	/* A lost listing adds nothing more: the discovery ends with it. */
+	if (jobs_record_lost(fs->jobs, index, reason) &&
+	    jobs_added(fs->jobs, index, &kind, &number, &text) == 0 &&
+	    kind == ADDED_LISTING)
+		jobs_producer_end(fs->jobs);
 }
 
 static int host_option_int(struct concbench_host *host, const char *name,
@@ -232,7 +689,8 @@ void fetch_host_init(struct concbench_host *host, struct fetch_setup *setup)
 	host->abi_major = CONCBENCH_ABI_MAJOR;
 	host->strategy = setup->spec->label;
 	host->concurrency = setup->concurrency;
-	host->jobs_hint = jobs_count(setup->jobs);
+	/* Discovered jobs are not known in advance: 0 says so. */
+	host->jobs_hint = setup->scn->has_discover ? 0 : setup->static_jobs;
 	host->timeout_ms = (long)setup->timeout_ms;
 	host->next_job = host_next_job;
 	host->easy = host_easy;

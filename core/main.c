@@ -35,7 +35,9 @@ struct run {
 	size_t ncells;
 	FILE *json;
 	struct server_process server;
+	size_t server_latency;         /* what the running server serves */
 	char base_url[64];
+	unsigned deadline_s;           /* 0: none */
 };
 
 static int list_plugins(struct run *run)
@@ -172,23 +174,25 @@ static void print_plan(const struct run *run, const struct run_config *cfg)
 
 	for (i = 0; i < run->ncells; i++) {
 		const struct cell *c = &run->cells[i];
-		printf("%s: %s urls=%llu concurrency=%u: %u repeat%s of %u "
-		       "loop%s (%s)\n",
-		       run->scn.name, c->spec->label, (unsigned long long)c->urls,
-		       c->concurrency, cfg->repeat, cfg->repeat == 1 ? "" : "s",
-		       cfg->loops, cfg->loops == 1 ? "" : "s", c->plugin->path);
+		char params[128];
+		report_cell_params(&run->scn, c, params, sizeof(params));
+		printf("%s: %s %s: %u repeat%s of %u loop%s (%s)\n",
+		       run->scn.name, c->spec->label, params, cfg->repeat,
+		       cfg->repeat == 1 ? "" : "s", cfg->loops,
+		       cfg->loops == 1 ? "" : "s", c->plugin->path);
 	}
 }
 
 static void progress(const struct run *run, size_t i, int show)
 {
 	const struct cell *c = &run->cells[i];
+	char params[128];
 
 	if (!show)
 		return;
-	fprintf(stderr, "\r\033[K[%zu/%zu] %s urls=%llu concurrency=%u ...", i + 1,
-	        run->ncells, c->spec->label, (unsigned long long)c->urls,
-	        c->concurrency);
+	report_cell_params(&run->scn, c, params, sizeof(params));
+	fprintf(stderr, "\r\033[K[%zu/%zu] %s %s ...", i + 1, run->ncells,
+	        c->spec->label, params);
 	fflush(stderr);
 }
 
@@ -200,8 +204,46 @@ static void progress_clear(int show)
 	}
 }
 
+/* Serve the cell's latency: (re)start the embedded server if needed. */
+static int serve_latency(struct run *run, struct run_config *cfg,
+                         size_t latency)
+{
+	if (!run->scn.urls.relative || run->scn.base_url)
+		return 0;
+	if (run->server.pid && run->server_latency == latency)
+		return 0;
+	server_stop(&run->server);
+	run->scn.server.latency = run->scn.latencies[latency];
+	if (server_spawn(&run->scn.server, &run->server) < 0) {
+		diag_error("%s: cannot start the embedded server",
+		           run->scn.path);
+		return -1;
+	}
+	run->server_latency = latency;
+	snprintf(run->base_url, sizeof(run->base_url), "http://127.0.0.1:%u",
+	         run->server.port);
+	cfg->base_url = run->base_url;
+	cfg->server_port = run->server.port;
+	return 0;
+}
+
+/* Cells the deadline left out say so, in the text and in the JSON. */
+static void skip_rest(struct run *run, size_t from, FILE *text,
+                      const struct run_config *cfg)
+{
+	size_t i;
+
+	for (i = from; i < run->ncells; i++) {
+		snprintf(run->results[i].status,
+		         sizeof(run->results[i].status),
+		         "not run: the run's deadline passed");
+		if (text)
+			report_cell(text, cfg, &run->cells[i], &run->results[i]);
+	}
+}
+
 /* Measure every cell; returns the exit status (or -signal if interrupted). */
-static int measure(struct run *run, const struct run_config *cfg)
+static int measure(struct run *run, struct run_config *cfg)
 {
 	int show_progress = isatty(STDERR_FILENO) && !diag_quiet;
 	FILE *text = run->json == stdout ? NULL : stdout;
@@ -212,6 +254,8 @@ static int measure(struct run *run, const struct run_config *cfg)
 	for (i = 0; i < run->ncells; i++) {
 		int rc;
 
+		if (serve_latency(run, cfg, run->cells[i].latency) < 0)
+			return EXIT_CELL_FAILED;
 		progress(run, i, show_progress);
 		rc = runner_run_cell(cfg, &run->cells[i], &run->results[i]);
 		progress_clear(show_progress);
@@ -227,9 +271,17 @@ static int measure(struct run *run, const struct run_config *cfg)
 			report_cell(text, cfg, &run->cells[i], &run->results[i]);
 			fflush(text);
 		}
+		if (rc > 0) {
+			diag_error("the deadline of %u s passed: %zu of %zu "
+			           "cells measured",
+			           run->deadline_s, i, run->ncells);
+			skip_rest(run, i + 1, text, cfg);
+			break;
+		}
 	}
 	if (text && !diag_quiet)
-		report_comparison(text, run->cells, run->results, run->ncells);
+		report_comparison(text, &run->scn, run->cells, run->results,
+		                  run->ncells);
 	return failed ? EXIT_CELL_FAILED : 0;
 }
 
@@ -279,17 +331,12 @@ static int run_scenario(struct run *run)
 		print_plan(run, &cfg);
 		return 0;
 	}
-	if (run->scn.urls.relative) {
-		if (server_spawn(&run->scn.server, &run->server) < 0) {
-			diag_error("%s: cannot start the embedded server",
-			           run->scn.path);
-			return EXIT_CELL_FAILED;
-		}
-		snprintf(run->base_url, sizeof(run->base_url),
-		         "http://127.0.0.1:%u", run->server.port);
-		cfg.base_url = run->base_url;
-		cfg.server_port = run->server.port;
-	}
+	if (run->scn.base_url)
+		cfg.base_url = run->scn.base_url;
+	run->deadline_s = run->opts.deadline_s ? run->opts.deadline_s
+	                                       : run->scn.deadline_s;
+	if (run->deadline_s)
+		cfg.deadline = runner_now() + run->deadline_s;
 	rc = measure(run, &cfg);
 	server_stop(&run->server);
 	if (run->json && report_json(run->json, &cfg, run->cells,

@@ -11,17 +11,46 @@
 #include <stdlib.h>
 #include <string.h>
 
+static void format_latency(const struct latency_spec *spec, char *buf,
+                           size_t len)
+{
+	int n = latency_format(spec, buf, len);
+
+	if (spec->model == LATENCY_FIXED && n > 0 && (size_t)n + 2 < len)
+		strcat(buf, "ms");
+}
+
+int report_cell_params(const struct scenario *scn, const struct cell *cell,
+                       char *buf, size_t len)
+{
+	char latency[64] = "", urls[32];
+
+	if (scn->latency_len > 1) {
+		strcpy(latency, "latency=");
+		format_latency(&scn->latencies[cell->latency],
+		               latency + strlen(latency),
+		               sizeof(latency) - strlen(latency) - 1);
+		strcat(latency, " ");
+	}
+	if (scn->has_discover)
+		snprintf(urls, sizeof(urls), "discovered");
+	else
+		snprintf(urls, sizeof(urls), "%" PRIu64, cell->urls);
+	return snprintf(buf, len, "%surls=%s concurrency=%u", latency, urls,
+	                cell->concurrency);
+}
+
 void report_cell(FILE *out, const struct run_config *cfg,
                  const struct cell *cell, const struct cell_result *res)
 {
 	const struct summary *s = &res->summary;
-	char best[32], mean[32], median[32], sd[32], rss[32];
+	char best[32], mean[32], median[32], sd[32], rss[32], params[128];
 	const char *unit;
 	double scale;
 
-	fprintf(out, "%s: %s urls=%" PRIu64 " concurrency=%u: ",
-	        cfg->scn->name, cell->spec->label, cell->urls,
-	        cell->concurrency);
+	report_cell_params(cfg->scn, cell, params, sizeof(params));
+	fprintf(out, "%s: %s %s: ", cfg->scn->name, cell->spec->label,
+	        params);
 	if (!res->ok) {
 		fprintf(out, "FAILED: %s\n", res->status);
 		return;
@@ -37,6 +66,11 @@ void report_cell(FILE *out, const struct run_config *cfg,
 	        "sd %s; peak RSS %s)\n",
 	        cfg->loops, cfg->loops == 1 ? "" : "s", s->n, best, mean,
 	        median, sd, rss);
+	if (cfg->scn->check.match)
+		fprintf(out, "  %" PRIu64 " matches of /%s/ in %" PRIu64
+		             " responses per loop\n",
+		        res->matches_per_loop, cfg->scn->check.match,
+		        res->jobs_per_loop);
 }
 
 struct ranked {
@@ -56,15 +90,16 @@ static int by_best(const void *a, const void *b)
 	       (x->res->summary.best < y->res->summary.best);
 }
 
-static void compare_group(FILE *out, struct ranked *group, size_t n)
+static void compare_group(FILE *out, const struct scenario *scn,
+                          struct ranked *group, size_t n)
 {
 	double fastest;
-	char t[32];
+	char t[32], params[128];
 	size_t i;
 
 	qsort(group, n, sizeof(*group), by_best);
-	fprintf(out, "urls=%" PRIu64 " concurrency=%u: ", group[0].cell->urls,
-	        group[0].cell->concurrency);
+	report_cell_params(scn, group[0].cell, params, sizeof(params));
+	fprintf(out, "%s: ", params);
 	if (!group[0].res->ok) {
 		fprintf(out, "every strategy failed\n");
 		return;
@@ -85,7 +120,8 @@ static void compare_group(FILE *out, struct ranked *group, size_t n)
 	fputc('\n', out);
 }
 
-void report_comparison(FILE *out, const struct cell *cells,
+void report_comparison(FILE *out, const struct scenario *scn,
+                       const struct cell *cells,
                        const struct cell_result *results, size_t n)
 {
 	struct ranked *group = calloc(n ? n : 1, sizeof(*group));
@@ -93,17 +129,19 @@ void report_comparison(FILE *out, const struct cell *cells,
 
 	if (!group)
 		return;
-	/* The plan keeps the cells of one (urls, concurrency) together. */
+	/* The plan keeps the cells of one (latency, urls, concurrency)
+	 * together. */
 	while (i < n) {
 		len = 0;
-		while (i + len < n && cells[i + len].urls == cells[i].urls &&
+		while (i + len < n && cells[i + len].latency == cells[i].latency &&
+		       cells[i + len].urls == cells[i].urls &&
 		       cells[i + len].concurrency == cells[i].concurrency) {
 			group[len].cell = &cells[i + len];
 			group[len].res = &results[i + len];
 			len++;
 		}
 		if (len > 1 && results[i].ran)
-			compare_group(out, group, len);
+			compare_group(out, scn, group, len);
 		i += len;
 	}
 	free(group);
@@ -147,10 +185,21 @@ static void json_cell(FILE *out, const struct run_config *cfg,
 	json_string(out, cell->spec->label);
 	fputs(", \"plugin\": ", out);
 	json_string(out, cell->plugin->desc->name);
+	if (cfg->scn->has_discover)
+		fputs(", \"urls\": \"discovered\"", out);
+	else
+		fprintf(out, ", \"urls\": %" PRIu64, cell->urls);
+	if (cfg->scn->latency_len) {
+		char latency[64];
+		format_latency(&cfg->scn->latencies[cell->latency], latency,
+		               sizeof(latency));
+		fputs(", \"latency\": ", out);
+		json_string(out, latency);
+	}
 	fprintf(out,
-	        ", \"urls\": %" PRIu64 ", \"concurrency\": %u"
-	        ", \"repeat\": %u, \"loops\": %u,\n     \"times_s\": [",
-	        cell->urls, cell->concurrency, cfg->repeat, cfg->loops);
+	        ", \"concurrency\": %u, \"repeat\": %u, \"loops\": %u,\n"
+	        "     \"times_s\": [",
+	        cell->concurrency, cfg->repeat, cfg->loops);
 	for (i = 0; i < res->repeats_done; i++) {
 		if (i)
 			fputs(", ", out);
@@ -170,7 +219,15 @@ static void json_cell(FILE *out, const struct run_config *cfg,
 	        ", \"peak_rss_bytes\": %" PRIu64 ", \"status\": ",
 	        res->requests_ok, res->requests_failed, res->bytes,
 	        res->peak_rss);
-	json_string(out, res->ran ? res->status : "not run");
+	json_string(out, res->ran || res->status[0] ? res->status : "not run");
+	fprintf(out,
+	        ",\n     \"jobs_per_loop\": %" PRIu64 ", \"matches_per_loop\": %" PRIu64
+	        ", \"failures\": {",
+	        res->jobs_per_loop, res->matches_per_loop);
+	for (i = 0; i < JOB_FAIL_KINDS; i++)
+		fprintf(out, "%s\"%s\": %" PRIu64, i ? ", " : "",
+		        jobs_failure_name((enum job_failure)i), res->failures[i]);
+	fputc('}', out);
 	if (res->has_server_stats) {
 		const struct server_stats *sv = &res->server;
 		fprintf(out,

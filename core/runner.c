@@ -12,6 +12,7 @@
 #include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,21 +69,28 @@ struct cell *runner_plan(const struct scenario *scn,
                          const struct plugin *plugins, size_t nstrat,
                          size_t *ncells)
 {
-	size_t n = scn->url_count_len * scn->concurrency_len * nstrat;
+	size_t nlat = scn->latency_len ? scn->latency_len : 1;
+	size_t n = nlat * scn->url_count_len * scn->concurrency_len * nstrat;
 	struct cell *cells = calloc(n ? n : 1, sizeof(*cells));
-	size_t u, c, s, k = 0;
+	size_t lat, u, c, s, k = 0;
 
 	if (!cells)
 		return NULL;
-	for (u = 0; u < scn->url_count_len; u++)
-		for (c = 0; c < scn->concurrency_len; c++)
-			for (s = 0; s < nstrat; s++) {
-				cells[k].spec = &specs[s];
-				cells[k].plugin = &plugins[s];
-				cells[k].urls = scn->url_counts[u];
-				cells[k].concurrency = scn->concurrency[c];
-				k++;
+	for (lat = 0; lat < nlat; lat++) {
+		for (u = 0; u < scn->url_count_len; u++) {
+			for (c = 0; c < scn->concurrency_len; c++) {
+				for (s = 0; s < nstrat; s++) {
+					struct cell *cell = &cells[k++];
+					cell->latency = lat;
+					cell->spec = &specs[s];
+					cell->plugin = &plugins[s];
+					cell->urls = scn->url_counts[u];
+					cell->concurrency =
+					    scn->concurrency[c];
+				}
 			}
+		}
+	}
 	*ncells = n;
 	return cells;
 }
@@ -92,6 +100,8 @@ struct cell *runner_plan(const struct scenario *scn,
 struct repeat_record {
 	double seconds_per_loop;
 	uint64_t ok, failed, bytes;
+	uint64_t jobs, matches;          /* of the repeat's last loop */
+	uint64_t failures[JOB_FAIL_KINDS];
 };
 
 struct cell_shared {
@@ -101,12 +111,12 @@ struct cell_shared {
 	int bad_loop;                          /* an unclean loop was seen */
 	int plugin_failed;                     /* run() returned nonzero */
 	struct loop_tally bad_tally;
-	uint64_t bad_ok, bad_failed, bad_bytes; /* counted in the totals */
+	struct repeat_record bad;              /* counted in the totals */
 	char failure[CELL_STATUS_MAX];         /* set before _exit(3) */
 	struct repeat_record repeats[];
 };
 
-static double now_seconds(void)
+double runner_now(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -177,6 +187,20 @@ child_fail(struct cell_shared *sh, const char *why, const char *detail)
 	_exit(3);
 }
 
+/* Add one loop's counts to a repeat's. */
+static void add_loop(struct repeat_record *rec, const struct loop_tally *t)
+{
+	size_t k;
+
+	rec->ok += t->ok;
+	rec->failed += t->failed;
+	rec->bytes += t->bytes;
+	rec->jobs = t->jobs;
+	rec->matches = t->matches;
+	for (k = 0; k < JOB_FAIL_KINDS; k++)
+		rec->failures[k] += t->failures[k];
+}
+
 /* The measurement process: never returns. */
 static void __attribute__((noreturn))
 cell_child(const struct run_config *cfg, const struct cell *cell,
@@ -187,19 +211,27 @@ cell_child(const struct run_config *cfg, const struct cell *cell,
 	struct fetch_setup setup;
 	struct job_table *jobs;
 	void *state = NULL;
+	uint64_t extra;
+	size_t text_bytes;
+	char err[256];
 	unsigned r, l;
 
-	jobs = jobs_create(cell->urls);
+	fetch_table_shape(cfg->scn, &extra, &text_bytes);
+	jobs = jobs_create_dynamic(cell->urls, extra, text_bytes);
 	if (!jobs)
 		child_fail(sh, "cannot map the job table: ", strerror(errno));
 	setup = (struct fetch_setup){
 	    .jobs = jobs,
-	    .urls = &cfg->scn->urls,
+	    .scn = cfg->scn,
+	    .static_jobs = cell->urls,
 	    .base_url = cfg->base_url,
+	    .no_proxy = cfg->server_port != 0,
 	    .timeout_ms = cfg->scn->timeout_ms,
 	    .concurrency = cell->concurrency,
 	    .spec = cell->spec,
 	};
+	if (fetch_prepare(&setup, err, sizeof(err)) < 0)
+		child_fail(sh, "cannot prepare the requests: ", err);
 	fetch_host_init(&host, &setup);
 	if (desc->init && desc->init(&host, &state) != 0)
 		child_fail(sh, "the plugin's init failed", "");
@@ -216,21 +248,19 @@ cell_child(const struct run_config *cfg, const struct cell *cell,
 			atomic_store(&sh->at_repeat, r);
 			atomic_store(&sh->at_loop, l);
 			jobs_reset(jobs);
-			start = now_seconds();
+			fetch_loop_begin(&setup);
+			start = runner_now();
 			rc = desc->run(&host, state);
-			total += now_seconds() - start;
+			total += runner_now() - start;
 			jobs_tally(jobs, &tally);
-			if (rc != 0 || !loop_tally_clean(&tally, cell->urls)) {
+			add_loop(&rec, &tally);
+			if (rc != 0 || !loop_tally_clean(&tally)) {
 				sh->bad_loop = 1;
 				sh->plugin_failed = rc != 0;
 				sh->bad_tally = tally;
-				sh->bad_ok = rec.ok + tally.ok;
-				sh->bad_failed = rec.failed + tally.failed;
-				sh->bad_bytes = rec.bytes + tally.bytes;
+				sh->bad = rec;
 				break;
 			}
-			rec.ok += tally.ok;
-			rec.bytes += tally.bytes;
 		}
 		if (sh->bad_loop)
 			break;
@@ -240,6 +270,7 @@ cell_child(const struct run_config *cfg, const struct cell *cell,
 	}
 	if (desc->fini)
 		desc->fini(&host, state);
+	fetch_release(&setup);
 	jobs_destroy(jobs);
 	/* _exit: the parent's stdio buffers and atexit handlers are not ours */
 	_exit(0);
@@ -275,6 +306,53 @@ static void kill_cell(pid_t pid, int *status, struct rusage *ru)
 		;
 }
 
+/* Appends like snprintf at buf + *used. */
+static void append(char *buf, size_t len, size_t *used, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void append(char *buf, size_t len, size_t *used, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*used >= len)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *used, len - *used, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		*used += (size_t)n;
+}
+
+/* "repeat 1: 25 ok, 5 failed (status 5), 0 missing, 0 duplicated; ..." */
+static void describe_loop(const struct loop_tally *t, int plugin_failed,
+                          const char *where, char *buf, size_t len)
+{
+	size_t used = 0, k;
+	int first = 1;
+
+	append(buf, len, &used,
+	       "%s%s: %" PRIu64 " ok, %" PRIu64 " failed",
+	       plugin_failed ? "strategy failed in " : "", where, t->ok,
+	       t->failed);
+	for (k = 0; k < JOB_FAIL_KINDS; k++) {
+		if (!t->failures[k])
+			continue;
+		append(buf, len, &used, "%s%s %" PRIu64, first ? " (" : ", ",
+		       jobs_failure_name((enum job_failure)k), t->failures[k]);
+		first = 0;
+	}
+	append(buf, len, &used,
+	       "%s, %" PRIu64 " missing, %" PRIu64 " duplicated",
+	       first ? "" : ")", t->missing, t->duplicated);
+	if (t->x_missing || t->x_duplicated)
+		append(buf, len, &used,
+		       "; x of %" PRIu64 ": %" PRIu64 " never seen, %" PRIu64
+		       " seen twice or more",
+		       t->x_total, t->x_missing, t->x_duplicated);
+	if (t->first_error[0])
+		append(buf, len, &used, "; first error: %s", t->first_error);
+}
+
 static void describe_end(const struct cell_shared *sh, int status,
                          const struct run_config *cfg, char *buf,
                          size_t len)
@@ -299,20 +377,25 @@ static void describe_end(const struct cell_shared *sh, int status,
 			         "status %d in %s",
 			         WEXITSTATUS(status), where);
 	} else if (sh->bad_loop) {
-		const struct loop_tally *t = &sh->bad_tally;
-		int n = snprintf(buf, len,
-		                 "%s%s: %" PRIu64 " ok, %" PRIu64
-		                 " failed, %" PRIu64 " missing, %" PRIu64
-		                 " duplicated",
-		                 sh->plugin_failed ? "strategy failed in " : "",
-		                 where, t->ok, t->failed, t->missing,
-		                 t->duplicated);
-		if (t->first_error[0] && n > 0 && (size_t)n < len)
-			snprintf(buf + n, len - (size_t)n, "; first error: %s",
-			         t->first_error);
+		describe_loop(&sh->bad_tally, sh->plugin_failed, where, buf,
+		              len);
 	} else {
 		snprintf(buf, len, "ok");
 	}
+}
+
+static void add_totals(struct cell_result *res,
+                       const struct repeat_record *rec)
+{
+	size_t k;
+
+	res->requests_ok += rec->ok;
+	res->requests_failed += rec->failed;
+	res->bytes += rec->bytes;
+	res->jobs_per_loop = rec->jobs;
+	res->matches_per_loop = rec->matches;
+	for (k = 0; k < JOB_FAIL_KINDS; k++)
+		res->failures[k] += rec->failures[k];
 }
 
 int runner_run_cell(const struct run_config *cfg, const struct cell *cell,
@@ -321,6 +404,7 @@ int runner_run_cell(const struct run_config *cfg, const struct cell *cell,
 	size_t size = sizeof(struct cell_shared) +
 	              cfg->repeat * sizeof(struct repeat_record);
 	int sample_ms = SAMPLE_INTERVAL_MS, status = 0, pidfd, interrupted = 0;
+	int late = 0;
 	struct cell_shared *sh;
 	struct rusage ru;
 	pid_t pid, parent = getpid();
@@ -374,11 +458,16 @@ int runner_run_cell(const struct run_config *cfg, const struct cell *cell,
 			interrupted = 1;
 			break;
 		}
-		t0 = now_seconds();
+		if (cfg->deadline > 0 && runner_now() >= cfg->deadline) {
+			kill_cell(pid, &status, &ru);
+			late = 1;
+			break;
+		}
+		t0 = runner_now();
 		rss = proctree_rss(pid);
 		if (rss > res->peak_rss)
 			res->peak_rss = rss;
-		sample_ms = (int)((now_seconds() - t0) * 1000 *
+		sample_ms = (int)((runner_now() - t0) * 1000 *
 		                  SAMPLE_COST_FACTOR);
 		if (sample_ms < SAMPLE_INTERVAL_MS)
 			sample_ms = SAMPLE_INTERVAL_MS;
@@ -400,27 +489,26 @@ int runner_run_cell(const struct run_config *cfg, const struct cell *cell,
 	for (r = 0; r < res->repeats_done; r++) {
 		if (res->times)
 			res->times[r] = sh->repeats[r].seconds_per_loop;
-		res->requests_ok += sh->repeats[r].ok;
-		res->requests_failed += sh->repeats[r].failed;
-		res->bytes += sh->repeats[r].bytes;
+		add_totals(res, &sh->repeats[r]);
 	}
-	if (sh->bad_loop) {
-		/* the bad repeat's earlier loops plus the bad loop itself */
-		res->requests_ok += sh->bad_ok;
-		res->requests_failed += sh->bad_failed;
-		res->bytes += sh->bad_bytes;
-	}
+	/* the bad repeat's earlier loops plus the bad loop itself */
+	if (sh->bad_loop)
+		add_totals(res, &sh->bad);
 	if (interrupted)
 		snprintf(res->status, sizeof(res->status),
 		         "interrupted by signal %d", caught_signal);
+	else if (late)
+		snprintf(res->status, sizeof(res->status),
+		         "stopped: the run's deadline passed in repeat %u",
+		         atomic_load(&sh->at_repeat) + 1);
 	else
 		describe_end(sh, status, cfg, res->status, sizeof(res->status));
-	res->ok = !interrupted && strcmp(res->status, "ok") == 0 &&
+	res->ok = !interrupted && !late && strcmp(res->status, "ok") == 0 &&
 	          res->repeats_done == cfg->repeat;
 	if (res->times)
 		stats_summarize(res->times, res->repeats_done, &res->summary);
 	munmap(sh, size);
-	return interrupted ? -1 : 0;
+	return interrupted ? -1 : late;
 }
 
 void cell_result_free(struct cell_result *res)

@@ -10,12 +10,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "jobs.h"
 #include "plugin.h"
 #include "scenario.h"
 #include "server.h"
 #include "stats.h"
 
 struct cell {
+	size_t latency;           /* index into the scenario's latencies */
 	struct strategy_spec *spec;
 	const struct plugin *plugin;
 	uint64_t urls;
@@ -32,6 +34,9 @@ struct cell_result {
 	size_t repeats_done;
 	struct summary summary;   /* of times */
 	uint64_t requests_ok, requests_failed, bytes;
+	uint64_t failures[JOB_FAIL_KINDS]; /* requests_failed, by kind */
+	uint64_t jobs_per_loop;     /* jobs of the last loop measured */
+	uint64_t matches_per_loop;  /* check.match's count in that loop */
 	uint64_t peak_rss;        /* bytes, child and its descendants */
 	int has_server_stats;     /* the embedded server's view of the cell */
 	struct server_stats server;
@@ -42,18 +47,24 @@ struct run_config {
 	unsigned repeat, loops;
 	const char *base_url;     /* for relative URLs, or NULL */
 	unsigned server_port;     /* the embedded server's, or 0 */
+	double deadline;          /* CLOCK_MONOTONIC seconds; 0: none */
 };
 
-/* The cells in run order: url count, then concurrency, then strategy. */
+/* Seconds on the clock run_config.deadline is read against. */
+double runner_now(void);
+
+/* The cells in run order: server latency, url count, concurrency, then
+ * strategy. */
 struct cell *runner_plan(const struct scenario *scn,
                          struct strategy_spec *specs,
                          const struct plugin *plugins, size_t nstrat,
                          size_t *ncells);
 
 /*
- * Measure one cell. Returns 0 (res says whether it was ok), or -1 when a
- * signal from runner_catch_signals() interrupted it; the child and its
- * descendants are gone either way.
+ * Measure one cell. Returns 0 (res says whether it was ok), 1 when the
+ * deadline passed while it ran, or -1 when a signal from
+ * runner_catch_signals() interrupted it; the child and its descendants
+ * are gone in every case.
  */
 int runner_run_cell(const struct run_config *cfg, const struct cell *cell,
                     struct cell_result *res);

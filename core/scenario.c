@@ -11,10 +11,12 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "yamldoc.h"
 
@@ -23,9 +25,11 @@
 #define MAX_LOOPS 1000000u
 #define MAX_CONCURRENCY 100000u
 #define MAX_URL_COUNT 1000000000u
-#define MAX_LATENCY_MS 3600000u
 #define MAX_BODY_BYTES (1u << 30)
 #define MAX_TIMEOUT_MS 86400000u
+#define MAX_PER_PAGE 10000u
+#define MAX_PAGES 1000000u
+#define MAX_DEADLINE_S 31536000u
 
 #define DEFAULT_REPEAT 3u
 #define DEFAULT_LOOPS 1u
@@ -252,44 +256,148 @@ static int parse_faults(struct schema *s, const struct ynode *n,
 	return 0;
 }
 
+/* {ms: N}, {model: uniform, min_ms, max_ms}, {model: lognormal,
+ * median_ms, p99_ms} */
+static int parse_latency(struct schema *s, const struct ynode *n,
+                         struct latency_spec *spec)
+{
+	static const char *const fixed_keys[] = {"model", "ms", NULL};
+	static const char *const uniform_keys[] = {"model", "min_ms", "max_ms",
+	                                           NULL};
+	static const char *const lognormal_keys[] = {"model", "median_ms",
+	                                             "p99_ms", NULL};
+	static const struct {
+		const char *model;
+		const char *const *keys;
+	} models[] = {{"fixed", fixed_keys},
+	              {"uniform", uniform_keys},
+	              {"lognormal", lognormal_keys}};
+	unsigned *fields[3][2] = {{&spec->ms, NULL},
+	                          {&spec->min_ms, &spec->max_ms},
+	                          {&spec->median_ms, &spec->p99_ms}};
+	const struct ynode *model;
+	char err[200];
+	size_t m, k;
+
+	memset(spec, 0, sizeof(*spec));
+	if (n->kind != YNODE_MAPPING)
+		return fail(s, n, "'latency' must be a mapping such as {ms: 50} "
+		                  "or {model: uniform, min_ms: 10, max_ms: 90}, "
+		                  "or a list of them");
+	m = 0;
+	if ((model = ynode_get(n, "model"))) {
+		if (expect_kind(s, model, YNODE_SCALAR, "model") < 0)
+			return -1;
+		for (m = 0; m < 3; m++)
+			if (strcmp(model->text, models[m].model) == 0)
+				break;
+		if (m == 3)
+			return fail(s, model,
+			            "unknown latency model '%s' (known: fixed, "
+			            "uniform, lognormal)",
+			            model->text);
+	}
+	if (check_keys(s, n, models[m].keys, "latency") < 0)
+		return -1;
+	spec->model = (enum latency_model)m;
+	for (k = 0; k < 2 && fields[m][k]; k++) {
+		const char *key = models[m].keys[k + 1];
+		const struct ynode *v = ynode_get(n, key);
+		if (!v)
+			return fail(s, n, "missing required key '%s' in latency",
+			            key);
+		if (get_unsigned(s, v, key, 0, LATENCY_MAX_MS, fields[m][k]) < 0)
+			return -1;
+	}
+	if (latency_check(spec, err, sizeof(err)) < 0)
+		return fail(s, n, "latency: %s", err);
+	return 0;
+}
+
+/* routes: {NAME: {latency: {...}}} */
+static int parse_routes(struct schema *s, const struct ynode *n,
+                        struct server_config *cfg)
+{
+	static const char *const route_keys[] = {"latency", NULL};
+	size_t i;
+
+	if (expect_kind(s, n, YNODE_MAPPING, "routes") < 0)
+		return -1;
+	for (i = 0; i < n->count; i++) {
+		const struct ynode *k = ynode_key(n, i), *v = ynode_value(n, i);
+		const struct ynode *lat;
+		int route = server_route_lookup(k->text);
+		if (route < 0)
+			return fail(s, k,
+			            "unknown route '%s' (known: page, prices, "
+			            "list, files, echo)",
+			            k->text);
+		if (expect_kind(s, v, YNODE_MAPPING, k->text) < 0 ||
+		    check_keys(s, v, route_keys, k->text) < 0)
+			return -1;
+		if (!(lat = ynode_get(v, "latency")))
+			return fail(s, v, "missing required key 'latency' in %s",
+			            k->text);
+		if (parse_latency(s, lat, &cfg->route_latency[route]) < 0)
+			return -1;
+		cfg->route_latency_set[route] = 1;
+	}
+	return 0;
+}
+
 static int parse_server(struct schema *s, const struct ynode *n,
                         struct scenario *scn)
 {
 	static const char *const keys[] = {"latency", "body_bytes", "faults",
+	                                   "seed",    "files",      "routes",
 	                                   NULL};
-	static const char *const latency_keys[] = {"ms", NULL};
 	const struct ynode *v;
-	uint64_t body;
+	uint64_t number;
+	size_t i, count;
 
 	if (expect_kind(s, n, YNODE_MAPPING, "server") < 0 ||
 	    check_keys(s, n, keys, "server") < 0)
 		return -1;
 	scn->has_server = 1;
 	scn->server.body_bytes = DEFAULT_BODY_BYTES;
-	if ((v = ynode_get(n, "latency"))) {
-		const struct ynode *ms;
-		if (expect_kind(s, v, YNODE_MAPPING, "latency") < 0 ||
-		    check_keys(s, v, latency_keys, "latency") < 0)
+	v = ynode_get(n, "latency");
+	count = v && v->kind == YNODE_SEQUENCE ? v->count : 1;
+	if (count == 0)
+		return fail(s, v, "'latency' must not be an empty list");
+	scn->latencies = calloc(count, sizeof(*scn->latencies));
+	if (!scn->latencies)
+		return fail(s, n, "out of memory");
+	scn->latency_len = count;
+	for (i = 0; v && i < count; i++)
+		if (parse_latency(s, v->kind == YNODE_SEQUENCE ? v->items[i] : v,
+		                  &scn->latencies[i]) < 0)
 			return -1;
-		ms = ynode_get(v, "ms");
-		if (!ms)
-			return fail(s, v, "missing required key 'ms' in latency");
-		if (get_unsigned(s, ms, "ms", 0, MAX_LATENCY_MS,
-		                 &scn->server.latency_ms) < 0)
-			return -1;
-	}
+	scn->server.latency = scn->latencies[0];
 	if ((v = ynode_get(n, "body_bytes"))) {
-		if (get_uint(s, v, "body_bytes", 0, MAX_BODY_BYTES, &body) < 0)
+		if (get_uint(s, v, "body_bytes", 0, MAX_BODY_BYTES, &number) < 0)
 			return -1;
-		scn->server.body_bytes = (size_t)body;
+		scn->server.body_bytes = (size_t)number;
 	}
+	if ((v = ynode_get(n, "seed"))) {
+		if (get_uint(s, v, "seed", 0, INT64_MAX, &number) < 0)
+			return -1;
+		scn->server.seed = number;
+	}
+	if ((v = ynode_get(n, "files")) &&
+	    get_unsigned(s, v, "files", 1, SERVER_MAX_FILES,
+	                 &scn->server.files) < 0)
+		return -1;
+	if ((v = ynode_get(n, "routes")) &&
+	    parse_routes(s, v, &scn->server) < 0)
+		return -1;
 	if ((v = ynode_get(n, "faults")))
 		return parse_faults(s, v, &scn->server);
 	return 0;
 }
 
+/* `nth` is the URL's place in its set: the first sets relative or not. */
 static int check_url(struct schema *s, const struct ynode *n,
-                     const char *url, struct urlset *set)
+                     const char *url, struct urlset *set, size_t nth)
 {
 	int relative = url[0] == '/';
 
@@ -297,81 +405,302 @@ static int check_url(struct schema *s, const struct ynode *n,
 	    strncmp(url, "https://", 8) != 0)
 		return fail(s, n,
 		            "URL \"%s\" must start with http://, https:// or / "
-		            "(a path on the embedded server)",
+		            "(a path on the server)",
 		            url);
-	if (set->list_len > 1) { /* an earlier item set the kind */
-		if (relative != set->relative)
-			return fail(s, n,
-			            "URL \"%s\": mixing server paths and "
-			            "absolute URLs in one set is not supported",
-			            url);
-	}
+	if (nth > 0 && relative != set->relative)
+		return fail(s, n,
+		            "URL \"%s\": mixing server paths and absolute URLs "
+		            "in one set is not supported",
+		            url);
 	set->relative = relative;
+	return 0;
+}
+
+/* An HTTP method: a token of capital letters. */
+static int get_method(struct schema *s, const struct ynode *n, char **out)
+{
+	const char *p;
+
+	if (get_string(s, n, "method", out) < 0)
+		return -1;
+	for (p = *out; *p; p++)
+		if (*p < 'A' || *p > 'Z')
+			return fail(s, n,
+			            "'method' must be an HTTP method in capitals "
+			            "(GET, POST, ...), got \"%s\"",
+			            *out);
+	return 0;
+}
+
+/* Fail at the character of node n's text at byte offset `at`. */
+static int fail_in_text(struct schema *s, const struct ynode *n, size_t at,
+                        const char *msg)
+{
+	/* Only a plain scalar maps offsets to columns: a quoted one may
+	 * hold escapes. */
+	unsigned col = n->col;
+	size_t b;
+
+	for (b = 0; n->plain && b < at && n->text[b]; b++)
+		if (((unsigned char)n->text[b] & 0xc0) != 0x80)
+			col++; /* count UTF-8 characters */
+	return fail_at(s, n->line, col, "%s", msg);
+}
+
+/* A template string: checked against the placeholders `allowed`. */
+static int get_template(struct schema *s, const struct ynode *n,
+                        const char *what, const char *describe,
+                        unsigned allowed, unsigned *used, char **out)
+{
+	char msg[200];
+	size_t at;
+
+	if (get_string(s, n, what, out) < 0)
+		return -1;
+	if (urlset_check_template(*out, allowed, describe, used, msg,
+	                          sizeof(msg), &at) < 0)
+		return fail_in_text(s, n, at, msg);
+	return 0;
+}
+
+/* dates: {from: YYYY-MM-DD, days: N or [N, ...], format: "%Y-%m-%d"} */
+static int parse_dates(struct schema *s, const struct ynode *n,
+                       struct scenario *scn)
+{
+	static const char *const keys[] = {"from", "days", "format", NULL};
+	struct urlset *set = &scn->urls;
+	const struct ynode *from, *days, *format;
+
+	if (expect_kind(s, n, YNODE_MAPPING, "dates") < 0 ||
+	    check_keys(s, n, keys, "dates") < 0)
+		return -1;
+	if (!(from = ynode_get(n, "from")))
+		return fail(s, n, "missing required key 'from' in dates");
+	if (!(days = ynode_get(n, "days")))
+		return fail(s, n, "missing required key 'days' in dates "
+		                  "(how many days from 'from')");
+	if (expect_kind(s, from, YNODE_SCALAR, "from") < 0)
+		return -1;
+	if (urlset_parse_day(from->text, &set->first_day) < 0)
+		return fail(s, from,
+		            "'from' must be a date YYYY-MM-DD, got \"%s\"",
+		            from->text);
+	format = ynode_get(n, "format");
+	if (get_string(s, format ? format : from, "format",
+	               &set->date_format) < 0)
+		return -1;
+	if (!format) {
+		free(set->date_format);
+		if (!(set->date_format = strdup("%Y-%m-%d")))
+			return fail(s, n, "out of memory");
+	}
+	if (urlset_check_date_format(set->date_format) < 0)
+		return fail(s, format ? format : n,
+		            "'format' must make a non-empty date of fewer than "
+		            "%d bytes (strftime(3) conversions)",
+		            URLSET_DATE_MAX);
+	set->has_dates = 1;
+	return get_uint_list(s, days, "days", 1, MAX_URL_COUNT,
+	                     &scn->url_counts, &scn->url_count_len);
+}
+
+/* The URLs of a file, each checked where it stands in the file. */
+static int parse_url_file(struct schema *s, const struct ynode *n,
+                          struct scenario *scn)
+{
+	struct urlset *set = &scn->urls;
+	struct schema in_file = *s;
+	char *path = NULL, msg[256];
+	unsigned *lines = NULL;
+	const char *slash;
+	size_t i;
+	int rc = -1;
+
+	if (expect_kind(s, n, YNODE_SCALAR, "file") < 0)
+		return -1;
+	if (n->text[0] == '\0')
+		return fail(s, n, "'file' must not be empty");
+	slash = strrchr(s->path, '/');
+	if (n->text[0] == '/' || !slash)
+		path = strdup(n->text);
+	else if (asprintf(&path, "%.*s/%s", (int)(slash - s->path), s->path,
+	                  n->text) < 0)
+		path = NULL;
+	if (!path)
+		return fail(s, n, "out of memory");
+	if (urlset_read_file(path, &set->list, &lines, &set->list_len, msg,
+	                     sizeof(msg)) < 0) {
+		fail(s, n, "cannot read URL file %s: %s", path, msg);
+		goto out;
+	}
+	if (set->list_len == 0) {
+		fail(s, n, "URL file %s has no URLs (only blank lines and "
+		           "# comments)",
+		     path);
+		goto out;
+	}
+	in_file.path = path;
+	for (i = 0; i < set->list_len; i++) {
+		struct ynode at = {.kind = YNODE_SCALAR, .line = lines[i],
+		                   .col = 1, .text = set->list[i]};
+		if (check_url(&in_file, &at, set->list[i], set, i) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	free(lines);
+	free(path);
+	return rc;
+}
+
+/* discover: {url, method, body, content_type, per_page, max_pages,
+ * more_header} */
+static int parse_discover(struct schema *s, const struct ynode *n,
+                          struct scenario *scn)
+{
+	static const char *const keys[] = {
+	    "url",      "method",    "body",        "content_type",
+	    "per_page", "max_pages", "more_header", NULL};
+	struct discover_spec *d = &scn->discover;
+	const struct ynode *v;
+	const unsigned paging = URLSET_VAR_START | URLSET_VAR_PER_PAGE;
+
+	if (expect_kind(s, n, YNODE_MAPPING, "discover") < 0 ||
+	    check_keys(s, n, keys, "discover") < 0)
+		return -1;
+	scn->has_discover = 1;
+	d->per_page = 5;
+	d->max_pages = 1000;
+	if (!(v = ynode_get(n, "url")))
+		return fail(s, n, "missing required key 'url' in discover (the "
+		                  "list endpoint)");
+	if (get_template(s, v, "url", "list URL", paging, NULL, &d->url) < 0 ||
+	    check_url(s, v, d->url, &scn->urls, 0) < 0)
+		return -1;
+	if ((v = ynode_get(n, "method")) &&
+	    get_method(s, v, &d->method) < 0)
+		return -1;
+	if ((v = ynode_get(n, "body")) &&
+	    get_template(s, v, "body", "listing body", paging, NULL,
+	                 &d->body) < 0)
+		return -1;
+	if ((v = ynode_get(n, "content_type")) &&
+	    get_string(s, v, "content_type", &d->content_type) < 0)
+		return -1;
+	if ((v = ynode_get(n, "more_header")) &&
+	    get_string(s, v, "more_header", &d->more_header) < 0)
+		return -1;
+	if ((v = ynode_get(n, "per_page")) &&
+	    get_unsigned(s, v, "per_page", 1, MAX_PER_PAGE, &d->per_page) < 0)
+		return -1;
+	if ((v = ynode_get(n, "max_pages")) &&
+	    get_unsigned(s, v, "max_pages", 1, MAX_PAGES, &d->max_pages) < 0)
+		return -1;
+	if (!d->method && !(d->method = strdup("POST")))
+		return fail(s, n, "out of memory");
+	if (!d->body && strcmp(d->method, "GET") != 0 &&
+	    !(d->body = strdup("start={start}&per_page={per_page}")))
+		return fail(s, n, "out of memory");
+	if (!d->more_header && !(d->more_header = strdup("More")))
+		return fail(s, n, "out of memory");
+	scn->url_counts = calloc(1, sizeof(*scn->url_counts));
+	if (!scn->url_counts)
+		return fail(s, n, "out of memory");
+	scn->url_count_len = 1; /* the count, 0, stands for "discovered" */
 	return 0;
 }
 
 static int parse_urls(struct schema *s, const struct ynode *n,
                       struct scenario *scn)
 {
-	static const char *const keys[] = {"pattern", "count", "list", NULL};
-	const struct ynode *pattern, *count, *list;
+	static const char *const keys[] = {"pattern", "count", "dates", "list",
+	                                   "file",    "discover", NULL};
+	static const char *const sources[] = {"pattern", "list", "file",
+	                                      "discover"};
+	const struct ynode *source = NULL, *count, *dates, *list, *v;
 	struct urlset *set = &scn->urls;
-	size_t i;
+	size_t i, k, nsources = sizeof(sources) / sizeof(sources[0]);
+	unsigned used;
 
 	if (expect_kind(s, n, YNODE_MAPPING, "urls") < 0 ||
 	    check_keys(s, n, keys, "urls") < 0)
 		return -1;
-	pattern = ynode_get(n, "pattern");
+	for (k = 0; k < nsources; k++) {
+		if (!(v = ynode_get(n, sources[k])))
+			continue;
+		if (source)
+			return fail(s, v,
+			            "'urls' takes one of 'pattern', 'list', "
+			            "'file' or 'discover', not both '%s' and "
+			            "'%s'",
+			            source == ynode_get(n, "pattern") ? "pattern"
+			            : source == ynode_get(n, "list")  ? "list"
+			                                              : "file",
+			            sources[k]);
+		source = v;
+	}
+	if (!source)
+		return fail(s, n, "'urls' needs 'pattern' (with 'count' or "
+		                  "'dates'), 'list', 'file' or 'discover'");
 	count = ynode_get(n, "count");
-	list = ynode_get(n, "list");
-	if (pattern && list)
-		return fail(s, list, "'urls' takes either 'pattern' or 'list', "
-		                     "not both");
-	if (pattern) {
-		char msg[200];
-		size_t at;
-		if (get_string(s, pattern, "pattern", &set->pattern) < 0)
+	dates = ynode_get(n, "dates");
+	if (source == ynode_get(n, "discover")) {
+		if (count || dates)
+			return fail(s, count ? count : dates,
+			            "'%s' goes with 'pattern'; 'discover' finds "
+			            "its URLs",
+			            count ? "count" : "dates");
+		return parse_discover(s, source, scn);
+	}
+	if (source == ynode_get(n, "pattern")) {
+		if (get_template(s, source, "pattern", "URL pattern",
+		                 URLSET_VAR_I | URLSET_VAR_DATE, &used,
+		                 &set->pattern) < 0 ||
+		    check_url(s, source, set->pattern, set, 0) < 0)
 			return -1;
-		if (urlset_check_pattern(set->pattern, msg, sizeof(msg), &at) <
-		    0) {
-			/* Only a plain scalar maps offsets to columns: a
-			 * quoted one may hold escapes. */
-			unsigned col = pattern->col;
-			size_t b;
-			for (b = 0; pattern->plain && b < at; b++)
-				if (((unsigned char)set->pattern[b] & 0xc0) != 0x80)
-					col++; /* count UTF-8 characters */
-			return fail_at(s, pattern->line, col, "%s", msg);
-		}
-		if (check_url(s, pattern, set->pattern, set) < 0)
-			return -1;
+		if (count && dates)
+			return fail(s, dates, "'urls' takes either 'count' or "
+			                      "'dates', not both");
+		if ((used & URLSET_VAR_DATE) && !dates)
+			return fail(s, source, "the pattern uses {date}: give "
+			                       "'dates' (from, days) instead of "
+			                       "'count'");
+		if (dates)
+			return parse_dates(s, dates, scn);
 		if (!count)
 			return fail(s, n, "missing required key 'count' in urls "
 			                  "(how many URLs the pattern makes)");
 		return get_uint_list(s, count, "count", 1, MAX_URL_COUNT,
 		                     &scn->url_counts, &scn->url_count_len);
 	}
-	if (!list)
-		return fail(s, n, "'urls' needs 'pattern' (with 'count') or "
-		                  "'list'");
-	if (count)
-		return fail(s, count, "'count' goes with 'pattern'; a 'list' "
-		                      "is fetched whole");
-	if (expect_kind(s, list, YNODE_SEQUENCE, "list") < 0)
-		return -1;
-	if (list->count == 0)
-		return fail(s, list, "'list' must not be empty");
-	set->list = calloc(list->count, sizeof(*set->list));
+	if (count || dates)
+		return fail(s, count ? count : dates,
+		            "'%s' goes with 'pattern'; a '%s' is fetched whole",
+		            count ? "count" : "dates",
+		            source == ynode_get(n, "list") ? "list" : "file");
 	scn->url_counts = calloc(1, sizeof(*scn->url_counts));
-	if (!set->list || !scn->url_counts)
-		return fail(s, list, "out of memory");
-	for (i = 0; i < list->count; i++) {
-		const struct ynode *item = list->items[i];
-		if (get_string(s, item, "list item", &set->list[i]) < 0)
+	if (!scn->url_counts)
+		return fail(s, n, "out of memory");
+	if (source == ynode_get(n, "file")) {
+		if (parse_url_file(s, source, scn) < 0)
 			return -1;
-		set->list_len = i + 1;
-		if (check_url(s, item, set->list[i], set) < 0)
+	} else {
+		list = source;
+		if (expect_kind(s, list, YNODE_SEQUENCE, "list") < 0)
 			return -1;
+		if (list->count == 0)
+			return fail(s, list, "'list' must not be empty");
+		set->list = calloc(list->count, sizeof(*set->list));
+		if (!set->list)
+			return fail(s, list, "out of memory");
+		for (i = 0; i < list->count; i++) {
+			const struct ynode *item = list->items[i];
+			if (get_string(s, item, "list item", &set->list[i]) < 0)
+				return -1;
+			set->list_len = i + 1;
+			if (check_url(s, item, set->list[i], set, i) < 0)
+				return -1;
+		}
 	}
 	scn->url_counts[0] = set->list_len;
 	scn->url_count_len = 1;
@@ -492,12 +821,151 @@ static int parse_strategies(struct schema *s, const struct ynode *n,
 	return 0;
 }
 
+/* headers: {Name: value, ...} */
+static int parse_headers(struct schema *s, const struct ynode *n,
+                         struct request_spec *req)
+{
+	size_t i;
+
+	if (expect_kind(s, n, YNODE_MAPPING, "headers") < 0)
+		return -1;
+	req->headers = calloc(n->count ? n->count : 1, sizeof(*req->headers));
+	if (!req->headers)
+		return fail(s, n, "out of memory");
+	for (i = 0; i < n->count; i++) {
+		const struct ynode *k = ynode_key(n, i), *v = ynode_value(n, i);
+		const char *p;
+		for (p = k->text; *p; p++)
+			if (!isalnum((unsigned char)*p) && !strchr("!#$%&'*+-.^_`|~", *p))
+				break;
+		if (*p || p == k->text)
+			return fail(s, k, "'%s' is not a valid header name",
+			            k->text);
+		if (expect_kind(s, v, YNODE_SCALAR, k->text) < 0)
+			return -1;
+		if (strpbrk(v->text, "\r\n"))
+			return fail(s, v, "header '%s' must fit on one line",
+			            k->text);
+		if (asprintf(&req->headers[i], "%s: %s", k->text, v->text) < 0)
+			return fail(s, v, "out of memory");
+		req->header_len = i + 1;
+	}
+	return 0;
+}
+
+/* request: {method, headers, body} */
+static int parse_request(struct schema *s, const struct ynode *n,
+                         struct scenario *scn)
+{
+	static const char *const keys[] = {"method", "headers", "body", NULL};
+	struct request_spec *req = &scn->request;
+	const struct ynode *v;
+
+	if (expect_kind(s, n, YNODE_MAPPING, "request") < 0 ||
+	    check_keys(s, n, keys, "request") < 0)
+		return -1;
+	if ((v = ynode_get(n, "method")) && get_method(s, v, &req->method) < 0)
+		return -1;
+	if ((v = ynode_get(n, "headers")) && parse_headers(s, v, req) < 0)
+		return -1;
+	if ((v = ynode_get(n, "body"))) {
+		unsigned used;
+		if (get_template(s, v, "body", "request body",
+		                 URLSET_VAR_I | URLSET_VAR_DATE, &used,
+		                 &req->body) < 0)
+			return -1;
+		if ((used & URLSET_VAR_DATE) && !scn->urls.has_dates)
+			return fail(s, v, "the body uses {date}, and 'urls' has "
+			                  "no 'dates'");
+	}
+	return 0;
+}
+
+/* check: {status, contains, match, x_of_n} */
+static int parse_check(struct schema *s, const struct ynode *n,
+                       struct check_spec *chk)
+{
+	static const char *const keys[] = {"status", "contains", "match",
+	                                   "x_of_n", NULL};
+	const struct ynode *v;
+
+	if (expect_kind(s, n, YNODE_MAPPING, "check") < 0 ||
+	    check_keys(s, n, keys, "check") < 0)
+		return -1;
+	if ((v = ynode_get(n, "status"))) {
+		uint64_t *codes = NULL;
+		size_t i;
+		if (get_uint_list(s, v, "status", 100, 599, &codes,
+		                  &chk->status_len) < 0) {
+			free(codes);
+			return -1;
+		}
+		chk->status = calloc(chk->status_len, sizeof(*chk->status));
+		for (i = 0; chk->status && i < chk->status_len; i++)
+			chk->status[i] = (unsigned)codes[i];
+		free(codes);
+		if (!chk->status)
+			return fail(s, v, "out of memory");
+	}
+	if ((v = ynode_get(n, "contains")) &&
+	    get_string(s, v, "contains", &chk->contains) < 0)
+		return -1;
+	if ((v = ynode_get(n, "match"))) {
+		regex_t re;
+		int rc;
+		if (get_string(s, v, "match", &chk->match) < 0)
+			return -1;
+		rc = regcomp(&re, chk->match, REG_EXTENDED);
+		if (rc != 0) {
+			char msg[200];
+			regerror(rc, &re, msg, sizeof(msg));
+			return fail(s, v,
+			            "'match' is not a POSIX extended regular "
+			            "expression: %s",
+			            msg);
+		}
+		regfree(&re);
+	}
+	if ((v = ynode_get(n, "x_of_n"))) {
+		if (expect_kind(s, v, YNODE_SCALAR, "x_of_n") < 0)
+			return -1;
+		if (!v->plain || (strcmp(v->text, "true") != 0 &&
+		                  strcmp(v->text, "false") != 0))
+			return fail(s, v, "'x_of_n' must be true or false, got "
+			                  "\"%s\"",
+			            v->text);
+		chk->x_of_n = strcmp(v->text, "true") == 0;
+	}
+	return 0;
+}
+
+/* base_url: scheme and host (and port), where relative URLs go. */
+static int parse_base_url(struct schema *s, const struct ynode *n,
+                          struct scenario *scn)
+{
+	size_t len;
+
+	if (get_string(s, n, "base_url", &scn->base_url) < 0)
+		return -1;
+	if (strncmp(scn->base_url, "http://", 7) != 0 &&
+	    strncmp(scn->base_url, "https://", 8) != 0)
+		return fail(s, n, "'base_url' must start with http:// or "
+		                  "https://, got \"%s\"",
+		            scn->base_url);
+	len = strlen(scn->base_url);
+	while (len > 8 && scn->base_url[len - 1] == '/')
+		scn->base_url[--len] = '\0';
+	return 0;
+}
+
 static int parse_root(struct schema *s, const struct ynode *root,
                       struct scenario *scn)
 {
 	static const char *const keys[] = {
-	    "name",       "description", "server",  "urls",       "concurrency",
-	    "strategies", "repeat",      "loops",   "timeout_ms", NULL};
+	    "name",       "description", "server",     "urls",
+	    "concurrency", "strategies", "repeat",     "loops",
+	    "timeout_ms", "deadline_s",  "base_url",   "request",
+	    "check",      NULL};
 	const struct ynode *v;
 	uint64_t *conc = NULL;
 	size_t i;
@@ -522,9 +990,21 @@ static int parse_root(struct schema *s, const struct ynode *root,
 		return fail(s, root, "missing required key 'urls'");
 	if (parse_urls(s, v, scn) < 0)
 		return -1;
-	if (scn->urls.relative && !scn->has_server)
-		return fail(s, v, "relative URLs (starting with /) need a "
-		                  "'server:' block to serve them");
+	if ((v = ynode_get(root, "base_url")) && parse_base_url(s, v, scn) < 0)
+		return -1;
+	if (scn->urls.relative && !scn->has_server && !scn->base_url)
+		return fail(s, ynode_get(root, "urls"),
+		            "relative URLs (starting with /) need a 'server:' "
+		            "block to serve them, or a 'base_url'");
+	if ((v = ynode_get(root, "request")) && parse_request(s, v, scn) < 0)
+		return -1;
+	if ((v = ynode_get(root, "check")) &&
+	    parse_check(s, v, &scn->check) < 0)
+		return -1;
+	if (scn->check.x_of_n && !scn->has_discover)
+		return fail(s, ynode_get(ynode_get(root, "check"), "x_of_n"),
+		            "'x_of_n' checks discovered endpoints: it needs "
+		            "'urls: discover'");
 
 	if ((v = ynode_get(root, "concurrency"))) {
 		if (get_uint_list(s, v, "concurrency", 1, MAX_CONCURRENCY,
@@ -560,6 +1040,10 @@ static int parse_root(struct schema *s, const struct ynode *root,
 	if ((v = ynode_get(root, "timeout_ms")) &&
 	    get_unsigned(s, v, "timeout_ms", 1, MAX_TIMEOUT_MS,
 	                 &scn->timeout_ms) < 0)
+		return -1;
+	if ((v = ynode_get(root, "deadline_s")) &&
+	    get_unsigned(s, v, "deadline_s", 1, MAX_DEADLINE_S,
+	                 &scn->deadline_s) < 0)
 		return -1;
 	return 0;
 }
@@ -656,6 +1140,21 @@ void scenario_free(struct scenario *scn)
 	free(scn->concurrency);
 	free(scn->url_counts);
 	urlset_free(&scn->urls);
+	free(scn->latencies);
+	free(scn->base_url);
+	free(scn->discover.url);
+	free(scn->discover.method);
+	free(scn->discover.body);
+	free(scn->discover.content_type);
+	free(scn->discover.more_header);
+	free(scn->request.method);
+	for (i = 0; i < scn->request.header_len; i++)
+		free(scn->request.headers[i]);
+	free(scn->request.headers);
+	free(scn->request.body);
+	free(scn->check.status);
+	free(scn->check.contains);
+	free(scn->check.match);
 	free(scn->description);
 	free(scn->name);
 	free(scn->path);

@@ -33,6 +33,34 @@ struct strategy_spec {
 	size_t option_count;
 };
 
+/* request: how every job's request is made. */
+struct request_spec {
+	char *method;               /* NULL: GET, or POST with a body */
+	char **headers;             /* "Name: value" */
+	size_t header_len;
+	char *body;                 /* a template ({i}, {date}); NULL: none */
+};
+
+/* urls.discover: the job set is found through a paginated list API. */
+struct discover_spec {
+	char *url;                  /* the list endpoint */
+	char *method;               /* default POST */
+	char *body;                 /* a template ({start}, {per_page}) */
+	char *content_type;         /* NULL: a form body */
+	char *more_header;          /* default "More" */
+	unsigned per_page;          /* default 5 */
+	unsigned max_pages;         /* default 1000 */
+};
+
+/* check: what makes a response a success. */
+struct check_spec {
+	unsigned *status;           /* empty: any 2xx */
+	size_t status_len;
+	char *contains;             /* a string the body must hold */
+	char *match;                /* a POSIX ERE; its matches are counted */
+	int x_of_n;                 /* bodies "x of N": each x exactly once */
+};
+
 struct scenario {
 	char *path;
 	char *name;
@@ -49,6 +77,15 @@ struct scenario {
 	unsigned repeat;
 	unsigned loops;
 	unsigned timeout_ms;
+	unsigned deadline_s;        /* 0: none */
+	char *base_url;             /* relative URLs go there, no server */
+	/* The server's latency dimension: server.latency is latencies[0]. */
+	struct latency_spec *latencies;
+	size_t latency_len;
+	int has_discover;
+	struct discover_spec discover;
+	struct request_spec request;
+	struct check_spec check;
 };
 
 #define SCENARIO_ERR_MAX 1024

@@ -1,52 +1,93 @@
 /*
- * urlset: the URLs of a job set, generated on demand from a pattern and an
- * index (or taken from an explicit list), so that a million-URL set costs
- * nothing per URL until a job for it is claimed.
+ * urlset: the URLs and request bodies of a job set, generated on demand
+ * from templates and a job's index (or taken from an explicit list), so
+ * that a million-URL set costs nothing per URL until a job for it is
+ * claimed.
  */
 #include "config.h"
 
 #include "urlset.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-int urlset_check_pattern(const char *pattern, char *err, size_t errlen,
-                         size_t *at)
+static const struct {
+	const char *name;
+	unsigned bit;
+} placeholders[] = {
+	{"i", URLSET_VAR_I},
+	{"date", URLSET_VAR_DATE},
+	{"start", URLSET_VAR_START},
+	{"per_page", URLSET_VAR_PER_PAGE},
+};
+#define NPLACEHOLDERS (sizeof(placeholders) / sizeof(placeholders[0]))
+
+/* The placeholder named by text[0, len), or 0. */
+static unsigned placeholder_bit(const char *text, size_t len)
 {
+	size_t k;
+
+	for (k = 0; k < NPLACEHOLDERS; k++)
+		if (strlen(placeholders[k].name) == len &&
+		    memcmp(placeholders[k].name, text, len) == 0)
+			return placeholders[k].bit;
+	return 0;
+}
+
+int urlset_check_template(const char *text, unsigned allowed,
+                          const char *what, unsigned *used, char *err,
+                          size_t errlen, size_t *at)
+{
+	unsigned seen = 0;
 	const char *p;
 
-	for (p = pattern; *p; p++) {
-		if (p[0] == '{' && p[1] == '{') {
-			p++;
-		} else if (p[0] == '}' && p[1] == '}') {
+	for (p = text; *p; p++) {
+		if ((p[0] == '{' && p[1] == '{') || (p[0] == '}' && p[1] == '}')) {
 			p++;
 		} else if (p[0] == '{') {
 			const char *close = strchr(p, '}');
-			*at = (size_t)(p - pattern);
+			unsigned bit;
+			*at = (size_t)(p - text);
 			if (!close) {
 				snprintf(err, errlen,
-				         "unclosed '{' in URL pattern "
-				         "(write {{ for a literal brace)");
+				         "unclosed '{' in %s (write {{ for a "
+				         "literal brace)",
+				         what);
 				return -1;
 			}
-			if (close - p != 2 || p[1] != 'i') {
+			bit = placeholder_bit(p + 1, (size_t)(close - p - 1));
+			if (!(bit & allowed)) {
+				char known[128] = "";
+				size_t k, n = 0;
+				for (k = 0; k < NPLACEHOLDERS; k++)
+					if (placeholders[k].bit & allowed)
+						n += (size_t)snprintf(
+						    known + n, sizeof(known) - n,
+						    "%s{%s}", n ? ", " : "",
+						    placeholders[k].name);
 				snprintf(err, errlen,
-				         "unknown placeholder '%.*s' in URL "
-				         "pattern (known: {i})",
-				         (int)(close - p + 1), p);
+				         "unknown placeholder '%.*s' in %s "
+				         "(known: %s)",
+				         (int)(close - p + 1), p, what, known);
 				return -1;
 			}
+			seen |= bit;
 			p = close;
 		} else if (p[0] == '}') {
-			*at = (size_t)(p - pattern);
+			*at = (size_t)(p - text);
 			snprintf(err, errlen,
-			         "stray '}' in URL pattern (write }} for a "
-			         "literal brace)");
+			         "stray '}' in %s (write }} for a literal "
+			         "brace)",
+			         what);
 			return -1;
 		}
 	}
+	if (used)
+		*used = seen;
 	return 0;
 }
 
@@ -60,11 +101,148 @@ static void put(char *buf, size_t len, size_t *used, const char *s, size_t n)
 	*used += n;
 }
 
+static void put_number(char *buf, size_t len, size_t *used, uint64_t v)
+{
+	char num[24];
+	int n = snprintf(num, sizeof(num), "%" PRIu64, v);
+
+	put(buf, len, used, num, (size_t)n);
+}
+
+/* Expands at buf + *used; the text was checked. */
+static void expand(const char *text, const struct urlset_values *v,
+                   char *buf, size_t len, size_t *used)
+{
+	const char *p;
+
+	for (p = text; *p; p++) {
+		if ((p[0] == '{' && p[1] == '{') || (p[0] == '}' && p[1] == '}')) {
+			put(buf, len, used, p, 1);
+			p++;
+		} else if (p[0] == '{') {
+			const char *close = strchr(p, '}');
+			switch (placeholder_bit(p + 1, (size_t)(close - p - 1))) {
+			case URLSET_VAR_I:
+				put_number(buf, len, used, v->i);
+				break;
+			case URLSET_VAR_DATE:
+				if (v->date)
+					put(buf, len, used, v->date,
+					    strlen(v->date));
+				break;
+			case URLSET_VAR_START:
+				put_number(buf, len, used, v->start);
+				break;
+			case URLSET_VAR_PER_PAGE:
+				put_number(buf, len, used, v->per_page);
+				break;
+			}
+			p = close;
+		} else {
+			put(buf, len, used, p, 1);
+		}
+	}
+}
+
+static void terminate(char *buf, size_t len, size_t used)
+{
+	if (len)
+		buf[used < len ? used : len - 1] = '\0';
+}
+
+size_t urlset_expand(const char *text, const struct urlset_values *values,
+                     char *buf, size_t len)
+{
+	size_t used = 0;
+
+	expand(text, values, buf, len, &used);
+	terminate(buf, len, used);
+	return used;
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
+ * days_from_civil). */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	int64_t era;
+	unsigned yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned)(y - era * 400);
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+int urlset_parse_day(const char *text, int64_t *day)
+{
+	static const unsigned mdays[] = {31, 28, 31, 30, 31, 30,
+	                                 31, 31, 30, 31, 30, 31};
+	unsigned y, m, d, last;
+	int n = 0;
+
+	if (strlen(text) != 10 || sscanf(text, "%4u-%2u-%2u%n", &y, &m, &d, &n) != 3 ||
+	    n != 10 || text[4] != '-' || text[7] != '-')
+		return -1;
+	for (n = 0; n < 10; n++)
+		if (n != 4 && n != 7 && (text[n] < '0' || text[n] > '9'))
+			return -1;
+	if (m < 1 || m > 12 || y < 1)
+		return -1;
+	last = mdays[m - 1] +
+	       (m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0));
+	if (d < 1 || d > last)
+		return -1;
+	*day = days_from_civil(y, m, d);
+	return 0;
+}
+
+/* The format is the scenario's: checked by urlset_check_date_format(). */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+static size_t format_day(const char *format, const struct tm *tm,
+                         char buf[URLSET_DATE_MAX])
+{
+	size_t n = strftime(buf, URLSET_DATE_MAX, format, tm);
+
+	if (n == 0)
+		buf[0] = '\0';
+	return n;
+}
+#pragma GCC diagnostic pop
+
+int urlset_check_date_format(const char *format)
+{
+	/* The longest day a format is likely to make: a long month name and
+	 * weekday, late in the year. */
+	struct tm tm = {.tm_year = 2026 - 1900, .tm_mon = 8, .tm_mday = 30,
+	                .tm_wday = 3, .tm_yday = 272};
+	char probe[URLSET_DATE_MAX];
+
+	return format_day(format, &tm, probe) ? 0 : -1;
+}
+
+void urlset_values_of(const struct urlset *set, uint64_t index,
+                      struct urlset_values *values,
+                      char date_buf[URLSET_DATE_MAX])
+{
+	memset(values, 0, sizeof(*values));
+	values->i = index;
+	if (set->has_dates) {
+		time_t t = (time_t)((set->first_day + (int64_t)index) * 86400);
+		struct tm tm;
+		date_buf[0] = '\0';
+		if (gmtime_r(&t, &tm))
+			format_day(set->date_format, &tm, date_buf);
+		values->date = date_buf;
+	}
+}
+
 size_t urlset_format(const struct urlset *set, const char *base,
                      uint64_t index, char *buf, size_t len)
 {
 	size_t used = 0;
-	const char *p;
 
 	if (set->relative && base)
 		put(buf, len, &used, base, strlen(base));
@@ -72,25 +250,79 @@ size_t urlset_format(const struct urlset *set, const char *base,
 		const char *url = set->list[index % set->list_len];
 		put(buf, len, &used, url, strlen(url));
 	} else {
-		for (p = set->pattern; *p; p++) {
-			if ((p[0] == '{' && p[1] == '{') ||
-			    (p[0] == '}' && p[1] == '}')) {
-				put(buf, len, &used, p, 1);
-				p++;
-			} else if (p[0] == '{') {
-				char num[24];
-				int n = snprintf(num, sizeof(num), "%" PRIu64,
-				                 index);
-				put(buf, len, &used, num, (size_t)n);
-				p += 2; /* "{i}": the checked pattern */
-			} else {
-				put(buf, len, &used, p, 1);
-			}
-		}
+		struct urlset_values v;
+		char date[URLSET_DATE_MAX];
+		urlset_values_of(set, index, &v, date);
+		expand(set->pattern, &v, buf, len, &used);
 	}
-	if (len)
-		buf[used < len ? used : len - 1] = '\0';
+	terminate(buf, len, used);
 	return used;
+}
+
+static char *trim(char *s)
+{
+	char *end;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	end = s + strlen(s);
+	while (end > s && strchr(" \t\r\n", end[-1]))
+		*--end = '\0';
+	return s;
+}
+
+int urlset_read_file(const char *path, char ***urls, unsigned **lines,
+                     size_t *len, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL, **u = NULL;
+	unsigned *ln = NULL, lineno = 0;
+	size_t cap = 0, n = 0, size = 0;
+
+	if (!f) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		return -1;
+	}
+	while (getline(&line, &size, f) >= 0) {
+		char *url = trim(line);
+		lineno++;
+		if (*url == '\0' || *url == '#')
+			continue;
+		if (n == cap) {
+			size_t ncap = cap ? cap * 2 : 64;
+			char **nu = realloc(u, ncap * sizeof(*u));
+			unsigned *nl = nu ? realloc(ln, ncap * sizeof(*ln)) : NULL;
+			if (nu)
+				u = nu;
+			if (!nl)
+				goto oom;
+			ln = nl;
+			cap = ncap;
+		}
+		if (!(u[n] = strdup(url)))
+			goto oom;
+		ln[n++] = lineno;
+	}
+	if (ferror(f)) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		goto fail;
+	}
+	free(line);
+	fclose(f);
+	*urls = u;
+	*lines = ln;
+	*len = n;
+	return 0;
+oom:
+	snprintf(err, errlen, "out of memory");
+fail:
+	while (n)
+		free(u[--n]);
+	free(u);
+	free(ln);
+	free(line);
+	fclose(f);
+	return -1;
 }
 
 void urlset_free(struct urlset *set)
@@ -101,5 +333,6 @@ void urlset_free(struct urlset *set)
 	for (i = 0; i < set->list_len; i++)
 		free(set->list[i]);
 	free(set->list);
+	free(set->date_format);
 	memset(set, 0, sizeof(*set));
 }

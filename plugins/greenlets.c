@@ -506,8 +506,8 @@ static int greenlets_run(struct concbench_host *host, void *state)
 	/* One coroutine per transfer in flight, no more than there are
 	 * jobs: each runs one transfer at a time, so C is never exceeded. */
 	g.n = host->concurrency ? host->concurrency : 1;
-	if (host->jobs_hint < g.n)
-		g.n = host->jobs_hint ? (unsigned)host->jobs_hint : 1;
+	if (host->jobs_hint && host->jobs_hint < g.n) /* 0: not known */
+		g.n = (unsigned)host->jobs_hint;
 
 	g.base = curlev_base_new();
 	if (!g.base) {

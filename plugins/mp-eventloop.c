@@ -63,7 +63,7 @@ static unsigned count_workers(struct concbench_host *host, unsigned c)
 	 * cost a fork. */
 	if (p > c)
 		p = c;
-	if (p > host->jobs_hint)
+	if (host->jobs_hint && p > host->jobs_hint) /* 0: not known */
 		p = host->jobs_hint;
 	return p ? (unsigned)p : 1;
 }

@@ -52,8 +52,8 @@ static unsigned pool_size(const struct concbench_host *host)
 {
 	uint64_t n = host->concurrency ? host->concurrency : 1;
 
-	if (host->jobs_hint < n)
-		n = host->jobs_hint ? host->jobs_hint : 1;
+	if (host->jobs_hint && host->jobs_hint < n) /* 0: not known */
+		n = host->jobs_hint;
 	return (unsigned)n;
 }
 

@@ -138,7 +138,9 @@ struct concbench_host {
 
 	const char *strategy;  /* the name this cell runs under (scenario) */
 	unsigned concurrency;  /* C >= 1: at most this many in flight */
-	uint64_t jobs_hint;    /* jobs known at the start of a loop; a hint */
+	/* Jobs known at the start of a loop; a hint. 0: not known (the
+	 * jobs are discovered while the loop runs). */
+	uint64_t jobs_hint;
 	long timeout_ms;       /* per-request timeout already set on handles */
 
 	/*

@@ -286,7 +286,8 @@ static void test_host_options(const struct plugin *good)
 	scenario_bind_options(&scn.strategies[0], good->desc->options, file,
 	                      err, sizeof(err));
 	setup = (struct fetch_setup){.jobs = jobs,
-	                             .urls = &scn.urls,
+	                             .scn = &scn,
+	                             .static_jobs = 1,
 	                             .timeout_ms = 1000,
 	                             .concurrency = 2,
 	                             .spec = &scn.strategies[0]};

@@ -202,7 +202,7 @@ static void test_full(void)
 	is_str(scn.description,
 	       "Bing search result pages: threads vs processes", "description");
 	is_int(scn.has_server, 1, "server");
-	is_int(scn.server.latency_ms, 50, "latency 50 ms");
+	is_int(scn.server.latency.ms, 50, "latency 50 ms");
 	is_int(scn.server.body_bytes, 30000, "body_bytes 30_000");
 	is_int(scn.urls.relative, 1, "relative URLs");
 	is_int(scn.url_count_len, 3, "three url counts");
@@ -247,7 +247,7 @@ static void test_server_defaults(void)
 	            0, "server_defaults.yaml loads"))
 		diag("%s", err);
 	is_int(scn.has_server, 1, "empty server block: server on");
-	is_int(scn.server.latency_ms, 0, "latency defaults to 0");
+	is_int(scn.server.latency.ms, 0, "latency defaults to 0");
 	is_int(scn.server.body_bytes, 1024, "body_bytes defaults to 1024");
 	is_int(scn.concurrency_len, 1, "a single concurrency");
 	is_int(scn.concurrency ? scn.concurrency[0] : 0, 100000,
@@ -326,7 +326,7 @@ static void test_list(void)
 	is_int(scn.url_count_len, 1, "one url count");
 	is_int(scn.url_counts ? scn.url_counts[0] : 0, 3,
 	       "the url count is the list length");
-	is_int(scn.server.latency_ms, 0, "latency 0");
+	is_int(scn.server.latency.ms, 0, "latency 0");
 	is_int(scn.server.body_bytes, 0, "body_bytes 0");
 	if (scn.urls.list_len == 3) {
 		is_str(scn.urls.list[0], "/a", "list[0]");
