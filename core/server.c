@@ -1,8 +1,8 @@
 /*
  * server: the embedded HTTP test server (libevent evhttp).
  *
- * Serves every path with a 200 HTML page of a configured size after a
- * configured latency, armed as a timer (never by sleeping), injects faults
+ * Answers each request on its route (routes.c has what they answer) after
+ * the route's latency, armed as a timer (never by sleeping), injects faults
  * into a chosen fraction of requests and keeps statistics (server.h has the
  * rules). Runs either in a child process owned by the runner
  * (server_spawn/server_stop) or in the foreground for `concbench serve`
@@ -13,6 +13,8 @@
 
 #include "server.h"
 #include "diag.h"
+#include "latency.h"
+#include "routes.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -64,16 +66,24 @@ enum fault { FAULT_NONE, FAULT_STATUS, FAULT_CLOSE, FAULT_STALL, FAULT_KINDS };
 
 struct pending;
 
+/* How long a route's answers wait. */
+struct route_timing {
+	struct latency_spec spec;
+	/*
+	 * For a fixed latency: a common timeout (all its delays are equal, so
+	 * timers queue in O(1)), or NULL when answers go out at once.
+	 */
+	const struct timeval *fixed;
+};
+
 struct server {
 	struct event_base *base;
 	struct evhttp *http;
 	struct event *sigint;
 	struct event *sigterm;
-	/* A common timeout (all delays are equal, so O(1) timer queueing);
-	 * NULL when responses go out at once. */
-	const struct timeval *delay;
-	char *page;
-	size_t page_len;
+	struct routes *routes;
+	struct route_timing timing[ROUTE_COUNT];
+	uint64_t seed;
 	struct pending *pending;        /* requests not answered yet */
 	struct pending *spare;          /* released records, kept for reuse */
 	/* Faults: the fraction of each kind ([FAULT_NONE] unused). */
@@ -103,62 +113,9 @@ struct pending {
 	struct evhttp_connection *evcon;
 	struct event *ev;       /* the latency timer, or a stall's close watch */
 	enum fault fault;
+	int status;             /* of the answer waiting in req's output */
 	struct pending *prev, *next;
 };
-
-/* ---- the page ---------------------------------------------------------- */
-
-static const char page_head[] =
-	"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-	"<title>concbench test - Search</title></head>\n"
-	"<body><div id=\"b_content\"><ol id=\"b_results\">\n";
-static const char page_tail[] = "</ol></div></body></html>\n";
-
-static void page_put(char *page, size_t size, size_t *len,
-		     const char *s, size_t n)
-{
-	if (n > size - *len)
-		n = size - *len;
-	memcpy(page + *len, s, n);
-	*len += n;
-}
-
-/*
- * A search result page of exactly size bytes: head, as many results as
- * fit, blank padding, tail. Sizes too small for head and tail get a prefix
- * of them; the size is what the scenario measures, not the markup.
- */
-static char *page_make(size_t size)
-{
-	size_t tail = sizeof(page_tail) - 1;
-	size_t len = 0;
-	char item[256];
-	char *page;
-	unsigned i;
-
-	page = malloc(size > 0 ? size : 1);
-	if (page == NULL)
-		return NULL;
-	page_put(page, size, &len, page_head, sizeof(page_head) - 1);
-	for (i = 1;; i++) {
-		int n = snprintf(item, sizeof(item),
-			"<li class=\"b_algo\"><h2><a href=\"https://www.example."
-			"com/result/%u\">Result %u</a></h2><div class=\"b_caption"
-			"\"><p>Snippet of result %u, filler text that stands for "
-			"a real result.</p></div></li>\n", i, i, i);
-
-		if (n < 0 || (size_t)n >= sizeof(item) ||
-		    size - len < (size_t)n + tail)
-			break;
-		page_put(page, size, &len, item, (size_t)n);
-	}
-	if (size - len > tail) {
-		memset(page + len, ' ', size - len - tail);
-		len = size - tail;
-	}
-	page_put(page, size, &len, page_tail, tail);
-	return page;
-}
 
 /* ---- the digest -------------------------------------------------------- */
 
@@ -256,71 +213,72 @@ static uint64_t request_hash(struct evhttp_request *req)
 
 /* ---- answers ----------------------------------------------------------- */
 
-/* A reply with a body that outlives the request (the page, fail_body). */
-static void reply(struct evhttp_request *req, int code, const char *type,
-		  const char *body, size_t len)
+/* The status fault's answer, in place of the route's. */
+static int prepare_fault_status(struct server *srv, struct evhttp_request *req)
 {
-	struct evkeyvalq *headers = evhttp_request_get_output_headers(req);
-	struct evbuffer *out = evhttp_request_get_output_buffer(req);
-
-	evhttp_add_header(headers, "Content-Type", type);
-	if (evhttp_request_get_command(req) == EVHTTP_REQ_HEAD) {
-		/* evhttp would send a HEAD body and break keep-alive. */
-		char clen[32];
-
-		snprintf(clen, sizeof(clen), "%zu", len);
-		evhttp_add_header(headers, "Content-Length", clen);
-	} else if (len > 0 &&
-		   evbuffer_add_reference(out, body, len, NULL, NULL) < 0) {
-		evhttp_send_error(req, HTTP_INTERNAL, NULL);
-		return;
-	}
-	/* A NULL reason: evhttp supplies the standard phrase. */
-	evhttp_send_reply(req, code, NULL, NULL);
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+			  "Content-Type", "text/plain");
+	if (evbuffer_add_reference(evhttp_request_get_output_buffer(req),
+				   srv->fail_body, srv->fail_body_len, NULL,
+				   NULL) < 0)
+		return -1;
+	return srv->fail_status;
 }
 
 /* Whether a close fault has nothing to cut short, so it closes at once. */
-static int close_sends_nothing(const struct server *srv,
-			       struct evhttp_request *req)
+static int close_sends_nothing(struct evhttp_request *req)
 {
-	return srv->page_len == 0 ||
-	       evhttp_request_get_command(req) == EVHTTP_REQ_HEAD;
+	return evbuffer_get_length(evhttp_request_get_output_buffer(req)) ==
+	       0 || evhttp_request_get_command(req) == EVHTTP_REQ_HEAD;
 }
 
 /*
- * The close fault: the headers promise the whole page, half of it follows,
- * and "Connection: close" has evhttp close the connection once that much
- * is written, so the client sees a transfer cut short.
+ * Keep the first half of out (rounded down). The close fault's headers
+ * promise the whole body, and "Connection: close" has evhttp close the
+ * connection once this much is written, so the client sees a transfer cut
+ * short.
  */
-static void send_truncated(struct server *srv, struct evhttp_request *req)
+static int cut_in_half(struct evbuffer *out)
+{
+	size_t len = evbuffer_get_length(out);
+	struct evbuffer *half = evbuffer_new();
+	int rc = -1;
+
+	if (half == NULL)
+		return -1;
+	if (evbuffer_remove_buffer(out, half, len / 2) == (int)(len / 2) &&
+	    evbuffer_drain(out, len - len / 2) == 0 &&
+	    evbuffer_add_buffer(out, half) == 0)
+		rc = 0;
+	evbuffer_free(half);
+	return rc;
+}
+
+/* Send the answer prepared in req's output: whole, or cut by the fault. */
+static void send_prepared(struct evhttp_request *req, int status,
+			  enum fault fault)
 {
 	struct evkeyvalq *headers = evhttp_request_get_output_headers(req);
 	struct evbuffer *out = evhttp_request_get_output_buffer(req);
-	size_t half = srv->page_len / 2;
+	size_t len = evbuffer_get_length(out);
 	char clen[32];
 
-	snprintf(clen, sizeof(clen), "%zu", srv->page_len);
-	evhttp_add_header(headers, "Content-Type", "text/html");
-	evhttp_add_header(headers, "Content-Length", clen);
-	evhttp_add_header(headers, "Connection", "close");
-	if (half > 0 &&
-	    evbuffer_add_reference(out, srv->page, half, NULL, NULL) < 0) {
-		evhttp_send_error(req, HTTP_INTERNAL, NULL);
-		return;
+	if (fault == FAULT_CLOSE) {
+		snprintf(clen, sizeof(clen), "%zu", len);
+		evhttp_add_header(headers, "Content-Length", clen);
+		evhttp_add_header(headers, "Connection", "close");
+		if (cut_in_half(out) < 0) {
+			evhttp_send_error(req, HTTP_INTERNAL, NULL);
+			return;
+		}
+	} else if (evhttp_request_get_command(req) == EVHTTP_REQ_HEAD) {
+		/* evhttp would send a HEAD body and break keep-alive. */
+		snprintf(clen, sizeof(clen), "%zu", len);
+		evhttp_add_header(headers, "Content-Length", clen);
+		evbuffer_drain(out, len);
 	}
-	evhttp_send_reply(req, HTTP_OK, NULL, NULL);
-}
-
-static void respond(struct server *srv, struct evhttp_request *req,
-		    enum fault fault)
-{
-	if (fault == FAULT_STATUS)
-		reply(req, srv->fail_status, "text/plain", srv->fail_body,
-		      srv->fail_body_len);
-	else if (fault == FAULT_CLOSE)
-		send_truncated(srv, req);
-	else
-		reply(req, HTTP_OK, "text/html", srv->page, srv->page_len);
+	/* A NULL reason: evhttp supplies the standard phrase. */
+	evhttp_send_reply(req, status, NULL, NULL);
 }
 
 /* ---- pending requests -------------------------------------------------- */
@@ -382,20 +340,20 @@ static void pending_abort(struct pending *p)
 static void on_pending_timer(evutil_socket_t fd, short what, void *arg)
 {
 	struct pending *p = arg;
-	struct server *srv = p->srv;
 	struct evhttp_request *req = p->req;
 	enum fault fault = p->fault;
+	int status = p->status;
 
 	(void)fd;
 	(void)what;
-	if (fault == FAULT_CLOSE && close_sends_nothing(srv, req)) {
+	if (fault == FAULT_CLOSE && close_sends_nothing(req)) {
 		pending_abort(p);
 		return;
 	}
 	/* The connection outlives this response on keep-alive. */
 	evhttp_connection_set_closecb(p->evcon, NULL, NULL);
 	pending_release(p);
-	respond(srv, req, fault);
+	send_prepared(req, status, fault);
 }
 
 /*
@@ -437,9 +395,13 @@ static void on_pending_close(struct evhttp_connection *evcon, void *arg)
 	pending_release(p);
 }
 
-/* Park a request: until tv passes, or (tv NULL) until the client leaves. */
+/*
+ * Park a request: until tv passes, then send its prepared answer (status),
+ * or (tv NULL) until the client leaves.
+ */
 static int pending_start(struct server *srv, struct evhttp_request *req,
-			 enum fault fault, const struct timeval *tv)
+			 enum fault fault, int status,
+			 const struct timeval *tv)
 {
 	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
 	struct pending *p;
@@ -470,6 +432,7 @@ static int pending_start(struct server *srv, struct evhttp_request *req,
 	p->req = req;
 	p->evcon = evcon;
 	p->fault = fault;
+	p->status = status;
 	p->prev = NULL;
 	p->next = srv->pending;
 	if (p->next != NULL)
@@ -506,12 +469,14 @@ static int selects(double f, uint64_t n)
 	return (uint64_t)((double)(n + 1) * f) > (uint64_t)((double)n * f);
 }
 
-/* Count a request in, and choose its fault. */
-static enum fault admit(struct server *srv, struct evhttp_request *req)
+/* Count a request in, number it (*number), and choose its fault. */
+static enum fault admit(struct server *srv, struct evhttp_request *req,
+			uint64_t *number)
 {
 	uint64_t n = srv->requests++;
 	int k;
 
+	*number = n;
 	srv->digest += request_hash(req);
 	if (++srv->in_flight > srv->max_in_flight)
 		srv->max_in_flight = srv->in_flight;
@@ -582,41 +547,78 @@ static void on_control(struct server *srv, struct evhttp_request *req,
 	evhttp_send_reply(req, HTTP_BADMETHOD, NULL, NULL);
 }
 
+/*
+ * How long request n waits on route: NULL for not at all, else a common
+ * timeout or, for the random models, tv filled in.
+ */
+static const struct timeval *route_delay(const struct server *srv,
+					 enum server_route route, uint64_t n,
+					 struct timeval *tv)
+{
+	const struct route_timing *t = &srv->timing[route];
+	uint64_t us;
+
+	if (t->spec.model == LATENCY_FIXED)
+		return t->fixed;
+	us = latency_draw_us(&t->spec, srv->seed, n);
+	if (us == 0)
+		return NULL;
+	tv->tv_sec = (time_t)(us / 1000000);
+	tv->tv_usec = (suseconds_t)(us % 1000000);
+	return tv;
+}
+
 static void on_request(struct evhttp_request *req, void *arg)
 {
 	static const struct timeval now = { 0, 0 };
 	struct server *srv = arg;
 	const char *uri = evhttp_request_get_uri(req);
+	const struct timeval *delay;
+	enum server_route route;
+	struct timeval drawn;
 	enum fault fault;
+	uint64_t n;
+	int status;
 
 	set_nodelay(req);
 	if (strncmp(uri, CONTROL_PREFIX, sizeof(CONTROL_PREFIX) - 1) == 0) {
 		on_control(srv, req, uri);
 		return;
 	}
-	fault = admit(srv, req);
+	fault = admit(srv, req, &n);
 	if (fault == FAULT_STALL) {
-		if (pending_start(srv, req, fault, NULL) < 0)
+		if (pending_start(srv, req, fault, 0, NULL) < 0)
 			goto fail;
 		return;
 	}
-	if (srv->delay != NULL ||
-	    (fault == FAULT_CLOSE && close_sends_nothing(srv, req))) {
+	/* The answer is made now and waits in req for its latency. */
+	route = routes_match(req);
+	status = fault == FAULT_STATUS ? prepare_fault_status(srv, req) :
+		 routes_answer(srv->routes, route, req);
+	if (status < 0)
+		goto fail;
+	delay = route_delay(srv, route, n, &drawn);
+	if (delay != NULL ||
+	    (fault == FAULT_CLOSE && close_sends_nothing(req))) {
 		/*
 		 * Closing at once goes through a zero timer too: freeing the
 		 * connection inside evhttp's own request callback is unsafe.
 		 */
-		if (pending_start(srv, req, fault,
-				  srv->delay != NULL ? srv->delay : &now) < 0)
+		if (pending_start(srv, req, fault, status,
+				  delay != NULL ? delay : &now) < 0)
 			goto fail;
 		return;
 	}
 	/* The common case: answered at once, nothing allocated. */
 	srv->in_flight--;
-	respond(srv, req, fault);
+	send_prepared(req, status, fault);
 	return;
 fail:
 	srv->in_flight--;
+	/* Whatever part of an answer is in place must not go out with it. */
+	evhttp_clear_headers(evhttp_request_get_output_headers(req));
+	evbuffer_drain(evhttp_request_get_output_buffer(req),
+		       evbuffer_get_length(evhttp_request_get_output_buffer(req)));
 	evhttp_send_error(req, HTTP_SERVUNAVAIL, NULL);
 }
 
@@ -786,7 +788,7 @@ static void server_free(struct server *srv)
 	if (srv->base != NULL)
 		event_base_free(srv->base);
 	/* Last: evhttp_free() dropped every buffer referencing the page. */
-	free(srv->page);
+	routes_free(srv->routes);
 }
 
 static int fraction_ok(const char *what, double f)
@@ -825,6 +827,52 @@ static int check_faults(struct server *srv, const struct server_config *cfg)
 	return 0;
 }
 
+/* Every route's latency: its own if set, else the server's. */
+static int check_latency(struct server *srv, const struct server_config *cfg)
+{
+	char err[160];
+	int r;
+
+	for (r = 0; r < ROUTE_COUNT; r++) {
+		const struct latency_spec *spec = cfg->route_latency_set[r] ?
+			&cfg->route_latency[r] : &cfg->latency;
+
+		if (latency_check(spec, err, sizeof(err)) < 0) {
+			if (cfg->route_latency_set[r])
+				diag_error("test server: route %s: %s",
+					   server_route_name((enum server_route)r),
+					   err);
+			else
+				diag_error("test server: %s", err);
+			return -1;
+		}
+		srv->timing[r].spec = *spec;
+	}
+	srv->seed = cfg->seed;
+	return 0;
+}
+
+/* The fixed latencies' common timeouts, once the event base exists. */
+static int arm_fixed_latencies(struct server *srv)
+{
+	int r;
+
+	for (r = 0; r < ROUTE_COUNT; r++) {
+		struct route_timing *t = &srv->timing[r];
+		struct timeval tv;
+
+		if (t->spec.model != LATENCY_FIXED || t->spec.ms == 0)
+			continue;
+		tv.tv_sec = t->spec.ms / 1000;
+		tv.tv_usec = (suseconds_t)(t->spec.ms % 1000) * 1000;
+		/* Equal durations share one common timeout. */
+		t->fixed = event_base_init_common_timeout(srv->base, &tv);
+		if (t->fixed == NULL)
+			return -1;
+	}
+	return 0;
+}
+
 static int server_setup(struct server *srv, const struct server_config *cfg,
 			unsigned *port)
 {
@@ -834,7 +882,12 @@ static int server_setup(struct server *srv, const struct server_config *cfg,
 		diag_error("test server: port %u out of range", cfg->port);
 		return -1;
 	}
-	if (check_faults(srv, cfg) < 0)
+	if (cfg->files > SERVER_MAX_FILES) {
+		diag_error("test server: %u files is more than %u",
+			   cfg->files, SERVER_MAX_FILES);
+		return -1;
+	}
+	if (check_faults(srv, cfg) < 0 || check_latency(srv, cfg) < 0)
 		return -1;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_IGN;
@@ -843,10 +896,9 @@ static int server_setup(struct server *srv, const struct server_config *cfg,
 	sigaction(SIGPIPE, &sa, NULL);
 	raise_fd_limit();
 
-	srv->page_len = cfg->body_bytes;
-	srv->page = page_make(cfg->body_bytes);
+	srv->routes = routes_new(cfg);
 	srv->base = precise_event_base();
-	if (srv->page == NULL || srv->base == NULL)
+	if (srv->routes == NULL || srv->base == NULL)
 		goto nomem;
 	srv->http = evhttp_new(srv->base);
 	srv->sigint = evsignal_new(srv->base, SIGINT, on_signal, srv->base);
@@ -858,15 +910,8 @@ static int server_setup(struct server *srv, const struct server_config *cfg,
 		diag_error("test server: cannot handle signals");
 		return -1;
 	}
-	if (cfg->latency_ms > 0) {
-		struct timeval tv;
-
-		tv.tv_sec = cfg->latency_ms / 1000;
-		tv.tv_usec = (suseconds_t)(cfg->latency_ms % 1000) * 1000;
-		srv->delay = event_base_init_common_timeout(srv->base, &tv);
-		if (srv->delay == NULL)
-			goto nomem;
-	}
+	if (arm_fixed_latencies(srv) < 0)
+		goto nomem;
 	evhttp_set_allowed_methods(srv->http, EVHTTP_REQ_GET |
 		EVHTTP_REQ_POST | EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT |
 		EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE |

@@ -1,11 +1,41 @@
 /*
  * server: the embedded HTTP test server (libevent evhttp).
  *
- * Serves every path with a 200 HTML page of a configured size after a
- * configured latency, armed as a timer (never by sleeping), and can inject
- * faults into a chosen fraction of the requests. Runs either in a child
- * process owned by the runner (server_spawn/server_stop) or in the
- * foreground for `concbench serve` (server_run).
+ * Answers each request on its route after the route's latency, armed as a
+ * timer (never by sleeping), and can inject faults into a chosen fraction
+ * of the requests. Runs either in a child process owned by the runner
+ * (server_spawn/server_stop) or in the foreground for `concbench serve`
+ * (server_run).
+ *
+ * Routes, by the request's path (without the query string); those that
+ * take GET take HEAD too:
+ *   page    any other path, any method: 200 text/html, a search result
+ *           page of body_bytes bytes;
+ *   prices  GET /prices/YYYY-MM-DD, a calendar date of years 1..9999:
+ *           200 text/html with 3 to 8 lines <span class="price">NNN
+ *           CZK</span>, NNN in 99..999, drawn from seed and date; any
+ *           other path under /prices/ 404 text/plain;
+ *   list    POST /api/list_files: start (default 0, >= 0) and per_page
+ *           (default 5, >= 1, clamped to 5) from the query string, then
+ *           from the body (a JSON object if Content-Type is
+ *           application/json, else form-encoded), which wins; 200
+ *           application/json, the array of the paths of files start+1 ..
+ *           start+per_page, header "More: true" if files follow, else
+ *           "More: false"; bad parameters 400 {"error": "..."}. Test hooks
+ *           in the query: broken=json answers 200, More: true and a body
+ *           that is not JSON; broken=endless answers [] and More: true.
+ *           GET /api/list_files: all paths, More: false. Else 405.
+ *           File x (1..files) is "/files/" and 16 lowercase hex digits, a
+ *           keyed permutation of x under seed: distinct, not guessable;
+ *   files   GET /files/HEX: 200 text/plain "x of N", or 404;
+ *   echo    POST /api/echo: a body json_check() accepts gets 200
+ *           application/json {"echo":BODY,"bytes":LEN} (BODY trimmed of
+ *           blanks, LEN its length untrimmed); another 400
+ *           {"error":"byte N: what"}. Else 405.
+ *
+ * Latency. Request n (numbered as below) on a route waits
+ * latency_draw_us(spec, seed, n) with the route's own spec if set, else
+ * the server's: the same delays in every run with the same seed.
  *
  * Fault injection. Requests are numbered n = 0, 1, 2... from the start or
  * the last statistics reset (the statistics endpoints are not numbered).
@@ -16,11 +46,11 @@
  * close over stall; only the kind that wins is counted. The kinds:
  *   status  after the latency, answer with fail_status and a short
  *           text/plain body; the connection stays open;
- *   close   after the latency, send the status line and headers with the
- *           full Content-Length and the first half of the body (rounded
- *           down), then close the connection, so the client sees a
- *           truncated transfer; with body_bytes 0, and for HEAD, close
- *           before sending anything;
+ *   close   after the latency, send the status line and headers of the
+ *           route's answer with the full Content-Length and the first half
+ *           of its body (rounded down), then close the connection, so the
+ *           client sees a truncated transfer; with an empty body, and for
+ *           HEAD, close before sending anything;
  *   stall   never answer; the request ends when the client closes the
  *           connection (or sends anything more on it: it is then closed).
  *

@@ -1,20 +1,26 @@
 /*
- * server_test: fault injection and statistics of the embedded test server
- * (core/server.c), through server_spawn and the stats client. Each fault
- * kind on its own, with exact totals (the selection is deterministic), and
- * which kind wins when two select the same request; the reset; the digest
+ * server_test: the embedded test server (core/server.c, core/routes.c),
+ * through server_spawn and the stats client. Each fault kind on its own,
+ * with exact totals (the selection is deterministic), and which kind wins
+ * when two select the same request; the reset; the digest
  * (order-independent, sensitive to one URL, and computed as server.h
  * documents it); max_in_flight under 8 concurrent transfers and under
- * sequential ones; a stalled request left open when the server stops; and
- * configurations the server must refuse.
+ * sequential ones; a stalled request left open when the server stops.
+ * Every route: status, type, headers and bodies of the page, the prices
+ * pages, the list API (pagination, parameters, test hooks) and its files,
+ * the echo endpoint; faults on routes; per-route latency and the random
+ * models, request by request; and configurations the server must refuse.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <math.h>         /* NAN */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
@@ -23,6 +29,8 @@
 
 #include <curl/curl.h>
 
+#include "json.h"
+#include "latency.h"
 #include "server.h"
 #include "tap.h"
 
@@ -208,7 +216,7 @@ static void test_close(void)
 	/* No body to cut: closed before anything is sent, after the latency. */
 	cfg.body_bytes = 0;
 	cfg.close_fraction = 1;
-	cfg.latency_ms = 20;
+	cfg.latency.ms = 20;
 	if (!spawn(&cfg, &sp, "close, empty body"))
 		return;
 	get_seq(sp.port, 3, 5000, 500, 1, &t);
@@ -429,7 +437,7 @@ static void test_digest(void)
 
 static void test_max_in_flight(void)
 {
-	struct server_config cfg = { .body_bytes = 100, .latency_ms = 200 };
+	struct server_config cfg = { .body_bytes = 100, .latency.ms = 200 };
 	struct server_process sp;
 	struct server_stats st;
 	struct tally t;
@@ -479,12 +487,713 @@ static void test_max_in_flight(void)
 	server_stop(&sp);
 }
 
+/* ---- routes ------------------------------------------------------------ */
+
+struct reply {
+	CURLcode rc;
+	long status;
+	char type[64];
+	char more[16];
+	char allow[64];
+	char body[4096];
+	size_t len;             /* of the whole body, even past body[] */
+	double secs;
+};
+
+static size_t keep_body(char *data, size_t size, size_t nmemb, void *arg)
+{
+	struct reply *r = arg;
+	size_t n = size * nmemb, room = sizeof(r->body) - 1 - r->len;
+
+	if (r->len < sizeof(r->body) - 1)
+		memcpy(r->body + r->len, data, n < room ? n : room);
+	r->len += n;
+	r->body[r->len < sizeof(r->body) - 1 ? r->len :
+		sizeof(r->body) - 1] = '\0';
+	return n;
+}
+
+/* A header we look at, value trimmed, into its field of the reply. */
+static size_t keep_header(char *data, size_t size, size_t nmemb, void *arg)
+{
+	static const struct { const char *name; size_t off, len; } wanted[] = {
+		{ "Content-Type:", offsetof(struct reply, type), 64 },
+		{ "More:", offsetof(struct reply, more), 16 },
+		{ "Allow:", offsetof(struct reply, allow), 64 },
+	};
+	struct reply *r = arg;
+	size_t n = size * nmemb, i;
+
+	for (i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++) {
+		size_t k = strlen(wanted[i].name), v;
+		char *field = (char *)r + wanted[i].off;
+
+		if (n <= k || strncasecmp(data, wanted[i].name, k) != 0)
+			continue;
+		while (k < n && data[k] == ' ')
+			k++;
+		for (v = 0; k < n && data[k] != '\r' && data[k] != '\n' &&
+			    v < wanted[i].len - 1; k++)
+			field[v++] = data[k];
+		field[v] = '\0';
+	}
+	return n;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * One request on a fresh connection: METHOD path, with body (NULL: none)
+ * of Content-Type type (NULL: curl's form type for a POST).
+ */
+static void request(unsigned port, const char *method, const char *path,
+		    const char *type, const char *body, struct reply *r)
+{
+	CURL *h = client(10000);
+	struct curl_slist *headers = NULL;
+	char url[512], ctype[128];
+	double t0;
+
+	memset(r, 0, sizeof(*r));
+	r->rc = CURLE_FAILED_INIT;
+	if (h == NULL)
+		return;
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u%s", port, path);
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, keep_body);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, keep_header);
+	curl_easy_setopt(h, CURLOPT_HEADERDATA, r);
+	if (strcmp(method, "POST") == 0) {
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, body != NULL ? body : "");
+		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE,
+				 (long)(body != NULL ? strlen(body) : 0));
+	} else if (strcmp(method, "HEAD") == 0) {
+		curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+	} else if (strcmp(method, "GET") != 0) {
+		curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+	}
+	if (type != NULL) {
+		snprintf(ctype, sizeof(ctype), "Content-Type: %s", type);
+		headers = curl_slist_append(headers, ctype);
+		curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+	}
+	t0 = now_s();
+	r->rc = curl_easy_perform(h);
+	r->secs = now_s() - t0;
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r->status);
+	curl_easy_cleanup(h);
+	curl_slist_free_all(headers);
+}
+
+static void get(unsigned port, const char *path, struct reply *r)
+{
+	request(port, "GET", path, NULL, NULL, r);
+}
+
+/* ---- the page ------------------------------------------------------------ */
+
+static void test_page_route(void)
+{
+	struct server_config cfg = { .body_bytes = 3000 };
+	struct server_process sp;
+	struct reply r;
+
+	if (!spawn(&cfg, &sp, "page"))
+		return;
+	get(sp.port, "/search?q=cats", &r);
+	ok(r.rc == CURLE_OK && r.status == 200, "page: GET /search?q=cats 200");
+	is_str(r.type, "text/html", "page: text/html");
+	is_int(r.len, 3000, "page: body_bytes long");
+	ok(strncmp(r.body, "<!DOCTYPE html>", 15) == 0, "page: an HTML page");
+	request(sp.port, "DELETE", "/api/other", NULL, NULL, &r);
+	ok(r.status == 200 && r.len == 3000,
+	   "page: any other path and method gets it");
+	get(sp.port, "/prices", &r);
+	ok(r.status == 200 && r.len == 3000, "page: /prices (no date) too");
+	request(sp.port, "HEAD", "/x", NULL, NULL, &r);
+	ok(r.rc == CURLE_OK && r.status == 200 && r.len == 0,
+	   "page: HEAD, without a body");
+	server_stop(&sp);
+}
+
+/* ---- prices -------------------------------------------------------------- */
+
+/*
+ * The prices on a page, into prices[] (up to 16), in order; -1 if a line
+ * with a price is not exactly one "<span class="price">NNN CZK</span>" or
+ * anything else matches the regex class="price">[0-9]+ CZK<.
+ */
+static int page_prices(const char *page, unsigned *prices)
+{
+	static const char marker[] = "class=\"price\">";
+	const char *p = page;
+	int n = 0;
+
+	while ((p = strstr(p, marker)) != NULL) {
+		const char *line = p, *digits = p + sizeof(marker) - 1, *next;
+		char *end;
+		unsigned long v = strtoul(digits, &end, 10);
+
+		while (line > page && line[-1] != '\n')
+			line--;
+		if (end == digits || strncmp(end, " CZK</span>", 11) != 0 ||
+		    n >= 16)
+			return -1;
+		next = strstr(end, marker);
+		/* The span is the only one on its line. */
+		if (p - line < 6 || strncmp(p - 6, "<span ", 6) != 0 ||
+		    (next != NULL && next < strchr(end, '\n')))
+			return -1;
+		prices[n++] = (unsigned)v;
+		p = end;
+	}
+	return n;
+}
+
+static int prices_of(unsigned port, const char *date, unsigned *prices,
+		     struct reply *r)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/prices/%s", date);
+	get(port, path, r);
+	if (r->rc != CURLE_OK || r->status != 200)
+		return -1;
+	return page_prices(r->body, prices);
+}
+
+static void test_prices(void)
+{
+	struct server_config cfg = { .body_bytes = 10, .seed = 1 };
+	struct server_process sp, sp2;
+	static const char *const bad[] = {
+		"2026-02-30", "2025-02-29", "2100-02-29", "2026-13-01",
+		"2026-00-10", "2026-04-31", "2026-01-00", "0000-01-01",
+		"2026-1-01", "2026-01-1", "26-01-01", "2026-01-01x",
+		"2026-01-01/", "2026/01/01", "", "abcd-ef-gh",
+	};
+	unsigned prices[30][16], again[16];
+	int counts[30], count, i, j, in_range = 1, shape = 1, varied = 0;
+	int distinct = 1;
+	struct reply r;
+	char date[16], first[sizeof(r.body)];
+
+	if (!spawn(&cfg, &sp, "prices"))
+		return;
+	for (i = 0; i < 30; i++) {
+		snprintf(date, sizeof(date), "2026-03-%02d", i + 1);
+		counts[i] = prices_of(sp.port, date, prices[i], &r);
+		if (i == 0) {
+			is_str(r.type, "text/html", "prices: text/html");
+			snprintf(first, sizeof(first), "%s", r.body);
+		}
+		shape &= counts[i] >= 3 && counts[i] <= 8;
+		for (j = 0; j < counts[i]; j++)
+			in_range &= prices[i][j] >= 99 && prices[i][j] <= 999;
+		varied |= counts[i] != counts[0];
+	}
+	ok(shape, "prices: 30 dates, each with 3 to 8 prices, one per line, "
+	   "nothing else like them");
+	ok(in_range, "prices: every price in 99..999");
+	ok(varied, "prices: the count varies by date");
+	for (i = 0; i < 30; i++)
+		for (j = 0; j < i; j++)
+			distinct &= counts[i] != counts[j] ||
+				    memcmp(prices[i], prices[j],
+					   (size_t)counts[i] * sizeof(unsigned))
+				    != 0;
+	ok(distinct, "prices: different dates, different prices");
+	count = prices_of(sp.port, "2026-03-01", again, &r);
+	ok(count == counts[0] && strcmp(r.body, first) == 0,
+	   "prices: the same date, the same page");
+	diag("2026-03-01: %d prices, the first %u CZK", counts[0],
+	     prices[0][0]);
+	ok(prices_of(sp.port, "2024-02-29", again, &r) >= 3,
+	   "prices: 2024-02-29, a leap day, exists");
+	ok(prices_of(sp.port, "2000-02-29", again, &r) >= 3,
+	   "prices: 2000-02-29 too");
+	ok(prices_of(sp.port, "2026-03-01?from=PRG&to=BRQ", again, &r) ==
+	   counts[0], "prices: a query string changes nothing");
+	for (i = 0; i < (int)(sizeof(bad) / sizeof(bad[0])); i++) {
+		char path[64];
+
+		snprintf(path, sizeof(path), "/prices/%s", bad[i]);
+		get(sp.port, path, &r);
+		ok(r.status == 404 && strcmp(r.type, "text/plain") == 0,
+		   "prices: %s: 404 text/plain", path);
+	}
+	request(sp.port, "POST", "/prices/2026-03-01", NULL, "x=1", &r);
+	is_int(r.status, 405, "prices: POST gets 405");
+	is_str(r.allow, "GET, HEAD", "prices: Allow: GET, HEAD");
+
+	/* Stable across runs: another server, the same seed. */
+	if (spawn(&cfg, &sp2, "prices, the same seed")) {
+		count = prices_of(sp2.port, "2026-03-01", again, &r);
+		ok(count == counts[0] && strcmp(r.body, first) == 0,
+		   "prices: the same seed in another server, the same page");
+		server_stop(&sp2);
+	}
+	cfg.seed = 2;
+	if (spawn(&cfg, &sp2, "prices, another seed")) {
+		int same = 0;
+
+		for (i = 0; i < 30; i++) {
+			snprintf(date, sizeof(date), "2026-03-%02d", i + 1);
+			count = prices_of(sp2.port, date, again, &r);
+			same += count == counts[i] &&
+				memcmp(again, prices[i],
+				       (size_t)count * sizeof(unsigned)) == 0;
+		}
+		is_int(same, 0, "prices: another seed, other prices");
+		server_stop(&sp2);
+	}
+	server_stop(&sp);
+}
+
+/* ---- the list API and files ------------------------------------------------ */
+
+struct listing {
+	char paths[32][32];
+	int n;
+	int bad;                /* a string that is not /files/ and 16 hex */
+};
+
+static int add_path(const char *s, size_t n, void *arg)
+{
+	struct listing *l = arg;
+	size_t i;
+
+	if (n != 23 || strncmp(s, "/files/", 7) != 0)
+		l->bad = 1;
+	for (i = 7; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			l->bad = 1;
+	if (l->n < 32 && n < 32)
+		memcpy(l->paths[l->n], s, n + 1);
+	l->n++;
+	return 0;
+}
+
+/* The paths of a JSON listing; -1 if it is not an array of strings. */
+static int parse_listing(const struct reply *r, struct listing *l)
+{
+	char err[128];
+
+	memset(l, 0, sizeof(*l));
+	if (json_string_array(r->body, r->len, add_path, l, err,
+			      sizeof(err)) < 0) {
+		diag("not a listing: %s: %s", err, r->body);
+		return -1;
+	}
+	return l->bad ? -1 : l->n;
+}
+
+/* POST /api/list_files with a form body; the number of paths, or -1. */
+static int list_page(unsigned port, const char *query, const char *type,
+		     const char *body, struct reply *r, struct listing *l)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "/api/list_files%s", query);
+	request(port, "POST", path, type, body, r);
+	if (r->rc != CURLE_OK || r->status != 200 ||
+	    strcmp(r->type, "application/json") != 0)
+		return -1;
+	return parse_listing(r, l);
+}
+
+/* A 400 with {"error": "..."} and the message in it. */
+static void bad_request(unsigned port, const char *query, const char *type,
+			const char *body, const char *message)
+{
+	char path[256], want[256];
+	struct reply r;
+
+	snprintf(path, sizeof(path), "/api/list_files%s", query);
+	request(port, "POST", path, type, body, &r);
+	snprintf(want, sizeof(want), "{\"error\":\"%s\"}", message);
+	ok(r.status == 400 && strcmp(r.type, "application/json") == 0,
+	   "list: %s %s: 400 application/json", query, body ? body : "");
+	is_str(r.body, want, "list: %s %s: the error", query,
+	       body ? body : "");
+}
+
+static void test_list(void)
+{
+	struct server_config cfg = { .body_bytes = 10, .seed = 1 };
+	struct server_process sp, sp2;
+	struct listing all, page, other;
+	static const char *const more[5] = {
+		"true", "true", "true", "true", "false"
+	};
+	char pages[25][32], body[64];
+	int seen[26] = { 0 }, i, j, k, n, distinct = 1, once = 1, union_ok = 1;
+	struct reply r;
+
+	if (!spawn(&cfg, &sp, "list"))
+		return;
+	get(sp.port, "/api/list_files", &r);
+	ok(r.status == 200 && strcmp(r.type, "application/json") == 0,
+	   "list: GET 200 application/json");
+	is_str(r.more, "false", "list: GET: More: false");
+	is_int(parse_listing(&r, &all), 25, "list: GET lists 25 paths");
+	for (i = 0; i < 25; i++)
+		for (j = 0; j < i; j++)
+			distinct &= strcmp(all.paths[i], all.paths[j]) != 0;
+	ok(distinct, "list: all 25 distinct");
+
+	for (k = 0; k < 5; k++) {
+		snprintf(body, sizeof(body), "start=%d", 5 * k);
+		n = list_page(sp.port, "", NULL, body, &r, &page);
+		is_int(n, 5, "list: POST start=%d: 5 paths", 5 * k);
+		is_str(r.more, more[k], "list: POST start=%d: More: %s", 5 * k,
+		       more[k]);
+		for (i = 0; i < n && i < 5; i++) {
+			snprintf(pages[5 * k + i], sizeof(pages[0]), "%s",
+				 page.paths[i]);
+			union_ok &= strcmp(page.paths[i], all.paths[5 * k + i])
+				    == 0;
+		}
+	}
+	ok(union_ok, "list: the pages together are the GET listing, in order");
+
+	for (i = 0; i < 25; i++) {
+		unsigned long x = 0;
+		char *end;
+
+		get(sp.port, pages[i], &r);
+		if (r.status == 200 && strcmp(r.type, "text/plain") == 0) {
+			x = strtoul(r.body, &end, 10);
+			if (strcmp(end, " of 25") != 0)
+				x = 0;
+		}
+		if (x >= 1 && x <= 25)
+			seen[x]++;
+		once &= x == (unsigned long)i + 1;
+	}
+	ok(once, "list: file i of the listing answers exactly \"i of 25\"");
+	for (i = 1, once = 1; i <= 25; i++)
+		once &= seen[i] == 1;
+	ok(once, "list: each of 1..25 once");
+
+	/* Names that are not ours. */
+	snprintf(body, sizeof(body), "%s", all.paths[0]);
+	body[22] = body[22] == '0' ? '1' : '0';
+	get(sp.port, body, &r);
+	ok(r.status == 404 && strcmp(r.type, "text/plain") == 0,
+	   "files: another last digit: 404 text/plain");
+	for (i = 7; body[i] != '\0'; i++)
+		body[i] = all.paths[0][i] >= 'a' ? (char)(all.paths[0][i] - 32) :
+			  all.paths[0][i];
+	get(sp.port, body, &r);
+	/* (Should the name have no letter at all, it is still the same.) */
+	is_int(r.status, strcmp(body, all.paths[0]) == 0 ? 200 : 404,
+	       "files: in uppercase: 404");
+	get(sp.port, "/files/0123456789abcde", &r);
+	is_int(r.status, 404, "files: 15 digits: 404");
+	snprintf(body, sizeof(body), "%s0", all.paths[0]);
+	get(sp.port, body, &r);
+	is_int(r.status, 404, "files: 17 digits: 404");
+	request(sp.port, "POST", all.paths[0], NULL, "", &r);
+	is_int(r.status, 405, "files: POST: 405");
+
+	/* Parameters. */
+	n = list_page(sp.port, "", NULL, "start=0&per_page=7", &r, &page);
+	is_int(n, 5, "list: per_page=7 is clamped to 5");
+	n = list_page(sp.port, "", NULL, "", &r, &page);
+	ok(n == 5 && strcmp(page.paths[0], all.paths[0]) == 0 &&
+	   strcmp(r.more, "true") == 0,
+	   "list: no parameters: start 0, 5 per page, More: true");
+	n = list_page(sp.port, "", NULL, "per_page=2&start=23", &r, &page);
+	ok(n == 2 && strcmp(page.paths[1], all.paths[24]) == 0 &&
+	   strcmp(r.more, "false") == 0,
+	   "list: start=23 per_page=2: the last two, More: false");
+	n = list_page(sp.port, "", NULL, "start=24", &r, &page);
+	ok(n == 1 && strcmp(r.more, "false") == 0,
+	   "list: start=24: one, More: false");
+	n = list_page(sp.port, "", NULL, "start=25", &r, &page);
+	ok(n == 0 && strcmp(r.body, "[]") == 0 && strcmp(r.more, "false") == 0,
+	   "list: start=25: [], More: false");
+	n = list_page(sp.port, "", NULL, "start=9223372036854775807", &r,
+		      &page);
+	ok(n == 0 && strcmp(r.more, "false") == 0,
+	   "list: start=INT64_MAX: [], More: false");
+	n = list_page(sp.port, "?start=10&per_page=3", NULL, "", &r, &page);
+	ok(n == 3 && strcmp(page.paths[0], all.paths[10]) == 0 &&
+	   strcmp(r.more, "true") == 0, "list: parameters in the query");
+	n = list_page(sp.port, "?start=10", NULL, "start=0&x=%41&per_page=%32",
+		      &r, &page);
+	ok(n == 2 && strcmp(page.paths[0], all.paths[0]) == 0,
+	   "list: the body's (percent-decoded) win over the query's");
+	n = list_page(sp.port, "", "application/json",
+		      "{\"start\": 10, \"per_page\": 3}", &r, &page);
+	ok(n == 3 && strcmp(page.paths[0], all.paths[10]) == 0 &&
+	   strcmp(page.paths[2], all.paths[12]) == 0,
+	   "list: a JSON body: start 10, per_page 3");
+	n = list_page(sp.port, "?per_page=1", "application/json; charset=utf-8",
+		      " {\"start\": 20, \"other\": [1]} ", &r, &page);
+	ok(n == 1 && strcmp(page.paths[0], all.paths[20]) == 0,
+	   "list: a JSON body with a charset, and the query's per_page");
+
+	bad_request(sp.port, "", NULL, "start=abc",
+		    "start must be an integer >= 0");
+	bad_request(sp.port, "", NULL, "start=-1",
+		    "start must be an integer >= 0");
+	bad_request(sp.port, "", NULL, "start=1.5",
+		    "start must be an integer >= 0");
+	bad_request(sp.port, "", NULL, "start=",
+		    "start must be an integer >= 0");
+	bad_request(sp.port, "", NULL, "start=99999999999999999999",
+		    "start must be an integer >= 0");
+	bad_request(sp.port, "", NULL, "per_page=0",
+		    "per_page must be an integer >= 1");
+	bad_request(sp.port, "", NULL, "per_page=x",
+		    "per_page must be an integer >= 1");
+	bad_request(sp.port, "?start=x", NULL, "",
+		    "start must be an integer >= 0");
+	bad_request(sp.port, "", "application/json", "{\"start\": \"5\"}",
+		    "start must be an integer >= 0");
+	bad_request(sp.port, "", "application/json", "{\"per_page\": 2.0}",
+		    "per_page must be an integer >= 1");
+	bad_request(sp.port, "", "application/json", "[1]",
+		    "the JSON body must be an object");
+	bad_request(sp.port, "", "application/json", "{\"start\": 1",
+		    "invalid JSON: byte 11: expected ',' or '}', got the end "
+		    "of the input");
+	bad_request(sp.port, "", "application/json", "",
+		    "invalid JSON: byte 0: expected a value, got the end of "
+		    "the input");
+	bad_request(sp.port, "", "application/json", "{'a': 1}",
+		    "invalid JSON: byte 1: expected a member name, got '''");
+	bad_request(sp.port, "?broken=maybe", NULL, "",
+		    "broken must be json or endless");
+
+	/* The test hooks. */
+	request(sp.port, "POST", "/api/list_files?broken=json", NULL,
+		"start=0", &r);
+	ok(r.status == 200 && strcmp(r.more, "true") == 0 &&
+	   strcmp(r.type, "application/json") == 0,
+	   "list: broken=json: 200 application/json, More: true");
+	ok(json_check(r.body, r.len, NULL, 0) < 0,
+	   "list: broken=json: the body is not JSON");
+	for (i = 0, once = 1; i < 3; i++) {
+		snprintf(body, sizeof(body), "start=%d", 5 * i);
+		n = list_page(sp.port, "?broken=endless", NULL, body, &r,
+			      &page);
+		once &= n == 0 && strcmp(r.more, "true") == 0;
+	}
+	ok(once, "list: broken=endless: [] and More: true, again and again");
+
+	request(sp.port, "PUT", "/api/list_files", NULL, NULL, &r);
+	is_int(r.status, 405, "list: PUT: 405");
+	is_str(r.allow, "GET, HEAD, POST", "list: Allow: GET, HEAD, POST");
+
+	/* The names depend on the seed, and only on it. */
+	if (spawn(&cfg, &sp2, "list, the same seed")) {
+		get(sp2.port, "/api/list_files", &r);
+		ok(parse_listing(&r, &other) == 25 &&
+		   memcmp(&other, &all, sizeof(all)) == 0,
+		   "list: the same seed in another server, the same paths");
+		server_stop(&sp2);
+	}
+	cfg.seed = 2;
+	cfg.files = 3;
+	if (spawn(&cfg, &sp2, "list, another seed, 3 files")) {
+		int common = 0;
+
+		get(sp2.port, "/api/list_files", &r);
+		is_int(parse_listing(&r, &other), 3, "list: files 3: 3 paths");
+		for (i = 0; i < other.n && i < 3; i++)
+			for (j = 0; j < 25; j++)
+				common += strcmp(other.paths[i], all.paths[j])
+					  == 0;
+		is_int(common, 0, "list: another seed, other paths");
+		get(sp2.port, other.paths[2], &r);
+		is_str(r.body, "3 of 3", "list: files 3: the third is 3 of 3");
+		get(sp2.port, all.paths[0], &r);
+		is_int(r.status, 404, "list: another seed's path: 404");
+		n = list_page(sp2.port, "", NULL, "start=0", &r, &page);
+		ok(n == 3 && strcmp(r.more, "false") == 0,
+		   "list: files 3: one page, More: false");
+		server_stop(&sp2);
+	}
+	server_stop(&sp);
+}
+
+/* ---- echo ------------------------------------------------------------------ */
+
+static void test_echo(void)
+{
+	struct server_config cfg = { .body_bytes = 10 };
+	struct server_process sp;
+	struct reply r;
+
+	if (!spawn(&cfg, &sp, "echo"))
+		return;
+	request(sp.port, "POST", "/api/echo", "application/json",
+		"  {\"a\": [1, \"x\"]}\n", &r);
+	ok(r.status == 200 && strcmp(r.type, "application/json") == 0,
+	   "echo: valid JSON: 200 application/json");
+	is_str(r.body, "{\"echo\":{\"a\": [1, \"x\"]},\"bytes\":18}",
+	       "echo: the body trimmed, and its length");
+	ok(json_check(r.body, r.len, NULL, 0) == 0, "echo: the reply is JSON");
+	request(sp.port, "POST", "/api/echo", NULL, "\"\\ud83d\\ude00\"", &r);
+	is_str(r.body, "{\"echo\":\"\\ud83d\\ude00\",\"bytes\":14}",
+	       "echo: a string, escapes as they came");
+	request(sp.port, "POST", "/api/echo", NULL, "{\"a\": }", &r);
+	ok(r.status == 400 && strcmp(r.type, "application/json") == 0,
+	   "echo: invalid JSON: 400 application/json");
+	is_str(r.body, "{\"error\":\"byte 6: expected a value, got '}'\"}",
+	       "echo: invalid JSON: json_check's message");
+	request(sp.port, "POST", "/api/echo", NULL, "[1 \"a\"]", &r);
+	is_str(r.body, "{\"error\":\"byte 3: expected ',' or ']', got "
+	       "'\\\"'\"}", "echo: a quote in the message is escaped");
+	ok(json_check(r.body, r.len, NULL, 0) == 0,
+	   "echo: the error is JSON");
+	request(sp.port, "POST", "/api/echo", NULL, NULL, &r);
+	is_str(r.body, "{\"error\":\"byte 0: expected a value, got the end of "
+	       "the input\"}", "echo: an empty body: 400");
+	get(sp.port, "/api/echo", &r);
+	is_int(r.status, 405, "echo: GET: 405");
+	is_str(r.allow, "POST", "echo: Allow: POST");
+	server_stop(&sp);
+}
+
+/* Faults apply on every route, to that route's answer. */
+static void test_route_faults(void)
+{
+	struct server_config cfg = { .body_bytes = 10, .close_fraction = 1 };
+	struct server_process sp;
+	struct reply r;
+
+	if (spawn(&cfg, &sp, "route faults, close")) {
+		get(sp.port, "/prices/2026-03-01", &r);
+		ok(r.rc == CURLE_PARTIAL_FILE && r.len > 0,
+		   "route faults: close cuts a prices page (%zu bytes came)",
+		   r.len);
+		server_stop(&sp);
+	}
+	cfg.close_fraction = 0;
+	cfg.fail_fraction = 1;
+	cfg.fail_status = 503;
+	if (spawn(&cfg, &sp, "route faults, status")) {
+		request(sp.port, "POST", "/api/echo", NULL, "[1]", &r);
+		ok(r.status == 503 && strcmp(r.type, "text/plain") == 0,
+		   "route faults: status 503 on echo, text/plain");
+		server_stop(&sp);
+	}
+}
+
+/* ---- latency ----------------------------------------------------------------- */
+
+static void test_route_latency(void)
+{
+	struct server_config cfg = { .body_bytes = 10 };
+	struct server_process sp;
+	struct reply r;
+
+	cfg.route_latency_set[ROUTE_PRICES] = 1;
+	cfg.route_latency[ROUTE_PRICES].ms = 200;
+	if (spawn(&cfg, &sp, "route latency")) {
+		get(sp.port, "/prices/2026-03-01", &r);
+		ok(r.status == 200 && r.secs >= 0.19,
+		   "route latency: prices 200 ms: %.3f s", r.secs);
+		get(sp.port, "/search?q=1", &r);
+		ok(r.status == 200 && r.secs < 1,
+		   "route latency: the page keeps the default 0: %.3f s",
+		   r.secs);
+		server_stop(&sp);
+	}
+	/* The other way round: a slow default, one fast route. */
+	memset(&cfg.route_latency_set, 0, sizeof(cfg.route_latency_set));
+	cfg.latency.ms = 1500;
+	cfg.route_latency_set[ROUTE_PAGE] = 1;
+	cfg.route_latency[ROUTE_PAGE].ms = 0;
+	if (spawn(&cfg, &sp, "default latency")) {
+		get(sp.port, "/search?q=1", &r);
+		ok(r.status == 200 && r.secs < 1,
+		   "route latency: page 0 under a default of 1500: %.3f s",
+		   r.secs);
+		request(sp.port, "POST", "/api/echo", NULL, "1", &r);
+		ok(r.status == 200 && r.secs >= 1.49,
+		   "route latency: echo keeps the default 1500: %.3f s",
+		   r.secs);
+		server_stop(&sp);
+	}
+}
+
+/*
+ * Under a random model, request n waits latency_draw_us(spec, seed, n):
+ * the test draws the same and checks each request, in order, from a reset.
+ */
+static void random_latency(const char *text, uint64_t seed,
+			   enum server_route route, const char *path)
+{
+	struct server_config cfg = { .body_bytes = 10, .seed = seed };
+	struct server_process sp;
+	char err[200];
+	int n, early = 0, late = 0;
+	struct reply r;
+
+	if (!ok(latency_parse(text, &cfg.route_latency[route], err,
+			      sizeof(err)) == 0, "latency %s parses", text))
+		return;
+	cfg.route_latency_set[route] = 1;
+	if (!spawn(&cfg, &sp, text))
+		return;
+	/* A request of another route takes a number too. */
+	get(sp.port, "/prices/2026-03-01", &r);
+	for (n = 1; n < 6; n++) {
+		double want = latency_draw_us(&cfg.route_latency[route], seed,
+					      (uint64_t)n) / 1e6;
+
+		get(sp.port, path, &r);
+		early += r.secs < want - 0.001;
+		late += r.secs > want + 1;
+		diag("%s: request %d waited %.3f s, drawn %.3f s", text, n,
+		     r.secs, want);
+	}
+	ok(early == 0 && late == 0, "latency %s: each request waits its "
+	   "draw for (seed, n)", text);
+	server_stop(&sp);
+}
+
+static void test_random_latency(void)
+{
+	random_latency("uniform:100:300", 5, ROUTE_FILES,
+		       "/files/0000000000000000");
+	random_latency("lognormal:150:250", 6, ROUTE_PAGE, "/search?q=2");
+}
+
+static void test_names(void)
+{
+	static const char *const names[ROUTE_COUNT] = {
+		"page", "prices", "list", "files", "echo"
+	};
+	int r, right = 1;
+
+	for (r = 0; r < ROUTE_COUNT; r++)
+		right &= strcmp(server_route_name((enum server_route)r),
+				names[r]) == 0 &&
+			 server_route_lookup(names[r]) == r;
+	ok(right, "names: page, prices, list, files, echo, both ways");
+	is_int(server_route_lookup("search"), -1, "names: unknown: -1");
+	is_int(server_route_lookup(""), -1, "names: empty: -1");
+}
+
 static void test_refused(void)
 {
 	struct server_config cfg = { .body_bytes = 10, .fail_fraction = 1.5 };
 	struct server_process sp;
 
-	diag("five refusals follow on stderr");
+	diag("eight refusals follow on stderr");
 	ok(server_spawn(&cfg, &sp) < 0, "refused: fail fraction 1.5");
 	cfg.fail_fraction = 0;
 	cfg.stall_fraction = -0.1;
@@ -495,6 +1204,20 @@ static void test_refused(void)
 	cfg.close_fraction = 0;
 	cfg.fail_status = 100;
 	ok(server_spawn(&cfg, &sp) < 0, "refused: fail status 100");
+	cfg.fail_status = 0;
+	cfg.latency.model = LATENCY_UNIFORM;
+	cfg.latency.min_ms = 90;
+	cfg.latency.max_ms = 10;
+	ok(server_spawn(&cfg, &sp) < 0, "refused: uniform latency 90..10");
+	memset(&cfg.latency, 0, sizeof(cfg.latency));
+	cfg.route_latency_set[ROUTE_ECHO] = 1;
+	cfg.route_latency[ROUTE_ECHO].model = LATENCY_LOGNORMAL;
+	cfg.route_latency[ROUTE_ECHO].median_ms = 0;
+	ok(server_spawn(&cfg, &sp) < 0, "refused: echo's lognormal median 0");
+	cfg.route_latency_set[ROUTE_ECHO] = 0;
+	cfg.files = SERVER_MAX_FILES + 1;
+	ok(server_spawn(&cfg, &sp) < 0, "refused: %u files",
+	   SERVER_MAX_FILES + 1);
 	ok(server_stats_read(0, &(struct server_stats){0}) < 0,
 	   "refused: stats from port 0");
 }
@@ -512,6 +1235,14 @@ int main(void)
 	test_stall_at_stop();
 	test_digest();
 	test_max_in_flight();
+	test_page_route();
+	test_prices();
+	test_list();
+	test_echo();
+	test_route_faults();
+	test_route_latency();
+	test_random_latency();
+	test_names();
 	test_refused();
 	curl_global_cleanup();
 	return done_testing();
