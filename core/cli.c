@@ -15,12 +15,13 @@
 #include <string.h>
 
 #include "diag.h"
+#include "latency.h"
 #include "scenario.h"
 
 static const char run_help[] =
     "Usage: concbench [OPTION]... SCENARIO.yaml\n"
     "       concbench --list-plugins | --plugin-help NAME\n"
-    "       concbench serve [--port P] [--latency-ms MS] [--body-bytes N]\n"
+    "       concbench serve [--port P] [--latency SPEC] [--body-bytes N] ...\n"
     "\n"
     "Measure concurrency strategies (plugins) on the job set a scenario\n"
     "describes, and print timeit-style best-of-N results per cell\n"
@@ -55,22 +56,36 @@ static const char run_help[] =
     "See concbench(1), concbench-scenario(5) and concbench-plugin(7).\n";
 
 static const char serve_help[] =
-    "Usage: concbench serve [--port P] [--latency-ms MS] [--body-bytes N]\n"
+    "Usage: concbench serve [--port P] [--latency SPEC] [--body-bytes N] ...\n"
     "\n"
     "Run the embedded test server in the foreground on 127.0.0.1, print\n"
     "\"listening on http://127.0.0.1:PORT\" once it accepts connections, and\n"
     "serve until SIGINT or SIGTERM.\n"
     "\n"
     "  -p, --port P           port to listen on (default 0: any free port)\n"
-    "  -l, --latency-ms MS    delay each response by MS milliseconds (default 0)\n"
-    "  -b, --body-bytes N     response body size in bytes (default 1024)\n"
+    "      --latency SPEC     delay each response: MS (fixed), uniform:MIN:MAX\n"
+    "                         or lognormal:MEDIAN:P99, in milliseconds\n"
+    "                         (default 0)\n"
+    "  -l, --latency-ms MS    the same as --latency MS\n"
+    "      --route-latency ROUTE=SPEC\n"
+    "                         the latency of one route instead; repeatable.\n"
+    "                         ROUTE: page, prices, list, files or echo\n"
+    "      --seed N           seed of the latency draws, file names and\n"
+    "                         prices (0 to 2^64-1, default 0)\n"
+    "      --files N          files behind /api/list_files (default 25)\n"
+    "  -b, --body-bytes N     size in bytes of the page every other path\n"
+    "                         gets (default 1024)\n"
     "      --fail-fraction F  answer this fraction of requests (0 to 1) with\n"
     "                         an error status\n"
     "      --fail-status CODE the status of those answers (default 500)\n"
     "      --close-fraction F close the connection in the middle of this\n"
     "                         fraction of responses\n"
     "      --stall-fraction F never answer this fraction of requests\n"
-    "  -h, --help             show this help and exit\n";
+    "  -h, --help             show this help and exit\n"
+    "\n"
+    "Routes: GET /prices/YYYY-MM-DD (prices), GET and POST /api/list_files\n"
+    "(list; start, per_page), GET /files/HEX (files), POST /api/echo (echo),\n"
+    "any other path (page). See concbench(1), SERVE.\n";
 
 /* The help that a usage error points to: the run's, or serve's. */
 static const char *help_command = "concbench --help";
@@ -149,14 +164,76 @@ enum {
 	OPT_FAIL_FRACTION,
 	OPT_FAIL_STATUS,
 	OPT_CLOSE_FRACTION,
-	OPT_STALL_FRACTION
+	OPT_STALL_FRACTION,
+	OPT_LATENCY,
+	OPT_ROUTE_LATENCY,
+	OPT_SEED,
+	OPT_FILES
 };
+
+/* --seed: the whole range of a uint64_t, in decimal. */
+static int parse_seed(const char *text, uint64_t *out)
+{
+	uint64_t v = 0;
+	const char *s = text;
+
+	for (; *s >= '0' && *s <= '9'; s++) {
+		unsigned d = (unsigned)(*s - '0');
+
+		if (v > (UINT64_MAX - d) / 10)
+			break;
+		v = v * 10 + d;
+	}
+	if (s == text || *s != '\0')
+		return usage_error("serve: --seed: '%s' is not an integer "
+		                   "from 0 to %" PRIu64, text, UINT64_MAX);
+	*out = v;
+	return 0;
+}
+
+static int parse_latency(const char *opt, const char *text,
+                         struct latency_spec *spec)
+{
+	char err[200];
+
+	if (latency_parse(text, spec, err, sizeof(err)) == 0)
+		return 0;
+	return usage_error("serve: %s: %s", opt, err);
+}
+
+/* --route-latency ROUTE=SPEC. */
+static int parse_route_latency(const char *text, struct server_config *cfg)
+{
+	const char *eq = strchr(text, '=');
+	char name[32];
+	int route;
+
+	if (eq == NULL || (size_t)(eq - text) >= sizeof(name))
+		return usage_error("serve: --route-latency: '%s' is not "
+		                   "ROUTE=SPEC", text);
+	memcpy(name, text, (size_t)(eq - text));
+	name[eq - text] = '\0';
+	route = server_route_lookup(name);
+	if (route < 0)
+		return usage_error("serve: --route-latency: unknown route '%s' "
+		                   "(routes: page, prices, list, files, echo)",
+		                   name);
+	if (parse_latency("--route-latency", eq + 1,
+	                  &cfg->route_latency[route]))
+		return EXIT_USAGE;
+	cfg->route_latency_set[route] = 1;
+	return 0;
+}
 
 static int parse_serve(int argc, char **argv, struct cli_options *o)
 {
 	static const struct option longopts[] = {
 	    {"port", required_argument, NULL, 'p'},
 	    {"latency-ms", required_argument, NULL, 'l'},
+	    {"latency", required_argument, NULL, OPT_LATENCY},
+	    {"route-latency", required_argument, NULL, OPT_ROUTE_LATENCY},
+	    {"seed", required_argument, NULL, OPT_SEED},
+	    {"files", required_argument, NULL, OPT_FILES},
 	    {"body-bytes", required_argument, NULL, 'b'},
 	    {"fail-fraction", required_argument, NULL, OPT_FAIL_FRACTION},
 	    {"fail-status", required_argument, NULL, OPT_FAIL_STATUS},
@@ -176,38 +253,61 @@ static int parse_serve(int argc, char **argv, struct cli_options *o)
 	       -1) {
 		switch (c) {
 		case 'p':
-			if (parse_number("--port", optarg, 0, 65535, &v))
+			if (parse_number("serve: --port", optarg, 0, 65535, &v))
 				return EXIT_USAGE;
 			o->serve.port = (unsigned)v;
 			break;
 		case 'l':
-			if (parse_number("--latency-ms", optarg, 0, 3600000, &v))
+			if (parse_number("serve: --latency-ms", optarg, 0,
+			                 LATENCY_MAX_MS, &v))
 				return EXIT_USAGE;
-			o->serve.latency_ms = (unsigned)v;
+			memset(&o->serve.latency, 0, sizeof(o->serve.latency));
+			o->serve.latency.model = LATENCY_FIXED;
+			o->serve.latency.ms = (unsigned)v;
+			break;
+		case OPT_LATENCY:
+			if (parse_latency("--latency", optarg,
+			                  &o->serve.latency))
+				return EXIT_USAGE;
+			break;
+		case OPT_ROUTE_LATENCY:
+			if (parse_route_latency(optarg, &o->serve))
+				return EXIT_USAGE;
+			break;
+		case OPT_SEED:
+			if (parse_seed(optarg, &o->serve.seed))
+				return EXIT_USAGE;
+			break;
+		case OPT_FILES:
+			if (parse_number("serve: --files", optarg, 1,
+			                 SERVER_MAX_FILES, &v))
+				return EXIT_USAGE;
+			o->serve.files = (unsigned)v;
 			break;
 		case 'b':
-			if (parse_number("--body-bytes", optarg, 0, 1u << 30,
-			                 &v))
+			if (parse_number("serve: --body-bytes", optarg, 0,
+			                 1u << 30, &v))
 				return EXIT_USAGE;
 			o->serve.body_bytes = (size_t)v;
 			break;
 		case OPT_FAIL_FRACTION:
-			if (parse_fraction("--fail-fraction", optarg,
+			if (parse_fraction("serve: --fail-fraction", optarg,
 			                   &o->serve.fail_fraction))
 				return EXIT_USAGE;
 			break;
 		case OPT_CLOSE_FRACTION:
-			if (parse_fraction("--close-fraction", optarg,
+			if (parse_fraction("serve: --close-fraction", optarg,
 			                   &o->serve.close_fraction))
 				return EXIT_USAGE;
 			break;
 		case OPT_STALL_FRACTION:
-			if (parse_fraction("--stall-fraction", optarg,
+			if (parse_fraction("serve: --stall-fraction", optarg,
 			                   &o->serve.stall_fraction))
 				return EXIT_USAGE;
 			break;
 		case OPT_FAIL_STATUS:
-			if (parse_number("--fail-status", optarg, 200, 599, &v))
+			if (parse_number("serve: --fail-status", optarg, 200,
+			                 599, &v))
 				return EXIT_USAGE;
 			o->serve.fail_status = (unsigned)v;
 			break;

@@ -434,3 +434,36 @@ jget()
 	"$AWK" -v p="$1" '
 		{ i = index($0, "="); if (substr($0, 1, i - 1) == p) { print substr($0, i + 1); exit } }' "$T/json.flat"
 }
+
+# http_post PORT PATH CONTENT_TYPE BODY FILE: an HTTP/1.1 POST of BODY
+# (Connection: close) with bash's /dev/tcp, the raw response into FILE
+http_post()
+{
+	timeout 10 bash -c '
+		exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
+		printf "POST %s HTTP/1.1\r\nHost: 127.0.0.1:%s\r\nContent-Type: %s\r\nContent-Length: %s\r\nConnection: close\r\n\r\n%s" \
+		    "$2" "$1" "$3" "${#4}" "$4" >&3
+		cat <&3' _ "$1" "$2" "$3" "$4" >"$5" 2>/dev/null
+}
+
+# http_status FILE: the status code of the raw response in FILE
+http_status()
+{
+	sed -n '1s/^HTTP\/1\.[01] \([0-9][0-9]*\) .*/\1/p' "$1"
+}
+
+# http_header FILE NAME: the value of header NAME (any case) of the raw
+# response in FILE, without the CR
+http_header()
+{
+	"$AWK" -v name="$2" '
+		/^\r?$/ { exit }
+		{ i = index($0, ":"); if (tolower(substr($0, 1, i - 1)) == tolower(name)) {
+			v = substr($0, i + 1); sub(/^[ \t]+/, "", v); sub(/\r$/, "", v); print v; exit } }' "$1"
+}
+
+# http_body FILE: the body of the raw response in FILE
+http_body()
+{
+	"$AWK" 'body { printf "%s%s", sep, $0; sep = "\n" } /^\r?$/ && !body { body = 1 }' "$1"
+}
