@@ -170,7 +170,7 @@ static size_t describe_job(struct fetch_setup *fs, uint64_t index,
 		                        scn->discover.url[0] == '/' && fs->base_url
 		                            ? fs->base_url
 		                            : "");
-		used += urlset_expand(scn->discover.url, &v,
+		used += urlset_expand(scn->discover.url, URLSET_STRICT, &v,
 		                      used < len ? buf + used : NULL,
 		                      used < len ? len - used : 0);
 		body_tmpl = scn->discover.body;
@@ -186,7 +186,7 @@ static size_t describe_job(struct fetch_setup *fs, uint64_t index,
 	used++; /* the URL's NUL */
 	*body_at = used;
 	if (body_tmpl)
-		used += urlset_expand(body_tmpl, &v,
+		used += urlset_expand(body_tmpl, URLSET_BODY, &v,
 		                      used < len ? buf + used : NULL,
 		                      used < len ? len - used : 0) +
 		        1;
@@ -555,17 +555,14 @@ static void read_listing(struct fetch_setup *fs, struct host_job *job)
 		snprintf(l.problem, sizeof(l.problem),
 		         "%zu items, more than per_page (%u)", l.items,
 		         d->per_page);
-	if (!l.problem[0]) {
-		l.adding = 1;
-		json_string_array(job->body, job->body_len, on_listed, &l, err,
-		                  sizeof(err));
-	}
 	if (l.problem[0]) {
 		finish(fs, job, JOB_FAIL_DISCOVERY,
 		       "%s: listing page %" PRIu64 ": %s", job->url,
 		       job->page + 1, l.problem);
 		return;
 	}
+	/* The next page first: the listing is the critical path, as in a
+	 * client that asks for the next page as soon as it has this one. */
 	if (job->more) {
 		if (job->page + 1 >= d->max_pages) {
 			finish(fs, job, JOB_FAIL_DISCOVERY,
@@ -584,7 +581,15 @@ static void read_listing(struct fetch_setup *fs, struct host_job *job)
 			return;
 		}
 	}
-	finish(fs, job, 0, NULL);
+	l.adding = 1;
+	json_string_array(job->body, job->body_len, on_listed, &l, err,
+	                  sizeof(err));
+	if (l.problem[0])
+		finish(fs, job, JOB_FAIL_DISCOVERY,
+		       "%s: listing page %" PRIu64 ": %s", job->url,
+		       job->page + 1, l.problem);
+	else
+		finish(fs, job, 0, NULL);
 }
 
 static void host_done(struct concbench_host *host, struct concbench_job *pub,

@@ -450,14 +450,15 @@ static int fail_in_text(struct schema *s, const struct ynode *n, size_t at,
 /* A template string: checked against the placeholders `allowed`. */
 static int get_template(struct schema *s, const struct ynode *n,
                         const char *what, const char *describe,
-                        unsigned allowed, unsigned *used, char **out)
+                        enum urlset_syntax syntax, unsigned allowed,
+                        unsigned *used, char **out)
 {
 	char msg[200];
 	size_t at;
 
 	if (get_string(s, n, what, out) < 0)
 		return -1;
-	if (urlset_check_template(*out, allowed, describe, used, msg,
+	if (urlset_check_template(*out, syntax, allowed, describe, used, msg,
 	                          sizeof(msg), &at) < 0)
 		return fail_in_text(s, n, at, msg);
 	return 0;
@@ -574,14 +575,15 @@ static int parse_discover(struct schema *s, const struct ynode *n,
 	if (!(v = ynode_get(n, "url")))
 		return fail(s, n, "missing required key 'url' in discover (the "
 		                  "list endpoint)");
-	if (get_template(s, v, "url", "list URL", paging, NULL, &d->url) < 0 ||
+	if (get_template(s, v, "url", "list URL", URLSET_STRICT, paging, NULL, &d->url) < 0 ||
 	    check_url(s, v, d->url, &scn->urls, 0) < 0)
 		return -1;
 	if ((v = ynode_get(n, "method")) &&
 	    get_method(s, v, &d->method) < 0)
 		return -1;
 	if ((v = ynode_get(n, "body")) &&
-	    get_template(s, v, "body", "listing body", paging, NULL,
+	    get_template(s, v, "body", "listing body", URLSET_BODY, paging,
+	                 NULL,
 	                 &d->body) < 0)
 		return -1;
 	if ((v = ynode_get(n, "content_type")) &&
@@ -654,7 +656,7 @@ static int parse_urls(struct schema *s, const struct ynode *n,
 	}
 	if (source == ynode_get(n, "pattern")) {
 		if (get_template(s, source, "pattern", "URL pattern",
-		                 URLSET_VAR_I | URLSET_VAR_DATE, &used,
+		                 URLSET_STRICT, URLSET_VAR_I | URLSET_VAR_DATE, &used,
 		                 &set->pattern) < 0 ||
 		    check_url(s, source, set->pattern, set, 0) < 0)
 			return -1;
@@ -870,7 +872,7 @@ static int parse_request(struct schema *s, const struct ynode *n,
 		return -1;
 	if ((v = ynode_get(n, "body"))) {
 		unsigned used;
-		if (get_template(s, v, "body", "request body",
+		if (get_template(s, v, "body", "request body", URLSET_BODY,
 		                 URLSET_VAR_I | URLSET_VAR_DATE, &used,
 		                 &req->body) < 0)
 			return -1;

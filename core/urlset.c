@@ -38,20 +38,59 @@ static unsigned placeholder_bit(const char *text, size_t len)
 	return 0;
 }
 
-int urlset_check_template(const char *text, unsigned allowed,
-                          const char *what, unsigned *used, char *err,
-                          size_t errlen, size_t *at)
+/* In a body: the length of the placeholder name after the '{' at p, if
+ * "{name}" is there, else 0 (the brace is literal). */
+static size_t body_name(const char *p)
 {
-	unsigned seen = 0;
+	size_t n = 0;
+
+	while ((p[1 + n] >= 'a' && p[1 + n] <= 'z') || p[1 + n] == '_')
+		n++;
+	return n && p[1 + n] == '}' ? n : 0;
+}
+
+static void unknown(const char *p, size_t n, unsigned allowed,
+                    const char *what, char *err, size_t errlen)
+{
+	char known[128] = "";
+	size_t k, used = 0;
+
+	for (k = 0; k < NPLACEHOLDERS; k++)
+		if (placeholders[k].bit & allowed)
+			used += (size_t)snprintf(known + used,
+			                         sizeof(known) - used, "%s{%s}",
+			                         used ? ", " : "",
+			                         placeholders[k].name);
+	snprintf(err, errlen, "unknown placeholder '%.*s' in %s (known: %s)",
+	         (int)n, p, what, known);
+}
+
+int urlset_check_template(const char *text, enum urlset_syntax syntax,
+                          unsigned allowed, const char *what,
+                          unsigned *used, char *err, size_t errlen,
+                          size_t *at)
+{
+	unsigned seen = 0, bit;
 	const char *p;
+	size_t n;
 
 	for (p = text; *p; p++) {
-		if ((p[0] == '{' && p[1] == '{') || (p[0] == '}' && p[1] == '}')) {
+		*at = (size_t)(p - text);
+		if (syntax == URLSET_BODY) {
+			if (*p != '{' || !(n = body_name(p)))
+				continue;
+			bit = placeholder_bit(p + 1, n);
+			if (!(bit & allowed)) {
+				unknown(p, n + 2, allowed, what, err, errlen);
+				return -1;
+			}
+			seen |= bit;
+			p += n + 1;
+		} else if ((p[0] == '{' && p[1] == '{') ||
+		           (p[0] == '}' && p[1] == '}')) {
 			p++;
 		} else if (p[0] == '{') {
 			const char *close = strchr(p, '}');
-			unsigned bit;
-			*at = (size_t)(p - text);
 			if (!close) {
 				snprintf(err, errlen,
 				         "unclosed '{' in %s (write {{ for a "
@@ -61,24 +100,13 @@ int urlset_check_template(const char *text, unsigned allowed,
 			}
 			bit = placeholder_bit(p + 1, (size_t)(close - p - 1));
 			if (!(bit & allowed)) {
-				char known[128] = "";
-				size_t k, n = 0;
-				for (k = 0; k < NPLACEHOLDERS; k++)
-					if (placeholders[k].bit & allowed)
-						n += (size_t)snprintf(
-						    known + n, sizeof(known) - n,
-						    "%s{%s}", n ? ", " : "",
-						    placeholders[k].name);
-				snprintf(err, errlen,
-				         "unknown placeholder '%.*s' in %s "
-				         "(known: %s)",
-				         (int)(close - p + 1), p, what, known);
+				unknown(p, (size_t)(close - p + 1), allowed, what,
+				        err, errlen);
 				return -1;
 			}
 			seen |= bit;
 			p = close;
 		} else if (p[0] == '}') {
-			*at = (size_t)(p - text);
 			snprintf(err, errlen,
 			         "stray '}' in %s (write }} for a literal "
 			         "brace)",
@@ -109,34 +137,52 @@ static void put_number(char *buf, size_t len, size_t *used, uint64_t v)
 	put(buf, len, used, num, (size_t)n);
 }
 
+static void put_value(char *buf, size_t len, size_t *used, unsigned bit,
+                      const struct urlset_values *v)
+{
+	switch (bit) {
+	case URLSET_VAR_I:
+		put_number(buf, len, used, v->i);
+		break;
+	case URLSET_VAR_DATE:
+		if (v->date)
+			put(buf, len, used, v->date, strlen(v->date));
+		break;
+	case URLSET_VAR_START:
+		put_number(buf, len, used, v->start);
+		break;
+	case URLSET_VAR_PER_PAGE:
+		put_number(buf, len, used, v->per_page);
+		break;
+	}
+}
+
 /* Expands at buf + *used; the text was checked. */
-static void expand(const char *text, const struct urlset_values *v,
-                   char *buf, size_t len, size_t *used)
+static void expand(const char *text, enum urlset_syntax syntax,
+                   const struct urlset_values *v, char *buf, size_t len,
+                   size_t *used)
 {
 	const char *p;
+	size_t n;
 
 	for (p = text; *p; p++) {
-		if ((p[0] == '{' && p[1] == '{') || (p[0] == '}' && p[1] == '}')) {
+		if (syntax == URLSET_BODY) {
+			if (*p == '{' && (n = body_name(p))) {
+				put_value(buf, len, used,
+				          placeholder_bit(p + 1, n), v);
+				p += n + 1;
+			} else {
+				put(buf, len, used, p, 1);
+			}
+		} else if ((p[0] == '{' && p[1] == '{') ||
+		           (p[0] == '}' && p[1] == '}')) {
 			put(buf, len, used, p, 1);
 			p++;
 		} else if (p[0] == '{') {
 			const char *close = strchr(p, '}');
-			switch (placeholder_bit(p + 1, (size_t)(close - p - 1))) {
-			case URLSET_VAR_I:
-				put_number(buf, len, used, v->i);
-				break;
-			case URLSET_VAR_DATE:
-				if (v->date)
-					put(buf, len, used, v->date,
-					    strlen(v->date));
-				break;
-			case URLSET_VAR_START:
-				put_number(buf, len, used, v->start);
-				break;
-			case URLSET_VAR_PER_PAGE:
-				put_number(buf, len, used, v->per_page);
-				break;
-			}
+			put_value(buf, len, used,
+			          placeholder_bit(p + 1, (size_t)(close - p - 1)),
+			          v);
 			p = close;
 		} else {
 			put(buf, len, used, p, 1);
@@ -150,12 +196,13 @@ static void terminate(char *buf, size_t len, size_t used)
 		buf[used < len ? used : len - 1] = '\0';
 }
 
-size_t urlset_expand(const char *text, const struct urlset_values *values,
-                     char *buf, size_t len)
+size_t urlset_expand(const char *text, enum urlset_syntax syntax,
+                     const struct urlset_values *values, char *buf,
+                     size_t len)
 {
 	size_t used = 0;
 
-	expand(text, values, buf, len, &used);
+	expand(text, syntax, values, buf, len, &used);
 	terminate(buf, len, used);
 	return used;
 }
@@ -253,7 +300,7 @@ size_t urlset_format(const struct urlset *set, const char *base,
 		struct urlset_values v;
 		char date[URLSET_DATE_MAX];
 		urlset_values_of(set, index, &v, date);
-		expand(set->pattern, &v, buf, len, &used);
+		expand(set->pattern, URLSET_STRICT, &v, buf, len, &used);
 	}
 	terminate(buf, len, used);
 	return used;

@@ -4,7 +4,10 @@
  * that a million-URL set costs nothing per URL until a job for it is
  * claimed. Templates hold placeholders in braces: {i} (the index), {date}
  * (a day of a date range), and for listing requests {start} and
- * {per_page}; {{ and }} stand for braces.
+ * {per_page}. In URLs every brace belongs to a placeholder, and {{ and }}
+ * stand for literal ones; in bodies (JSON, mostly) only "{name}" with a
+ * name of lowercase letters and '_' is a placeholder, other braces are
+ * literal and there are no escapes.
  */
 #ifndef CB_URLSET_H
 #define CB_URLSET_H
@@ -31,6 +34,8 @@ struct urlset {
 	char *date_format;      /* strftime(3) */
 };
 
+enum urlset_syntax { URLSET_STRICT, URLSET_BODY };
+
 /* What the placeholders of a template stand for. */
 struct urlset_values {
 	uint64_t i;
@@ -44,16 +49,18 @@ struct urlset_values {
  * used in *used (may be NULL), or -1 with the problem in err and its
  * 0-based offset in *at.
  */
-int urlset_check_template(const char *text, unsigned allowed,
-                          const char *what, unsigned *used, char *err,
-                          size_t errlen, size_t *at);
+int urlset_check_template(const char *text, enum urlset_syntax syntax,
+                          unsigned allowed, const char *what,
+                          unsigned *used, char *err, size_t errlen,
+                          size_t *at);
 
 /*
  * Expand a checked template into buf (NUL-terminated). Returns its length;
  * if that is >= len the text was truncated, as with snprintf.
  */
-size_t urlset_expand(const char *text, const struct urlset_values *values,
-                     char *buf, size_t len);
+size_t urlset_expand(const char *text, enum urlset_syntax syntax,
+                     const struct urlset_values *values, char *buf,
+                     size_t len);
 
 /*
  * Parse "YYYY-MM-DD" (a real calendar day) into days since 1970-01-01.

@@ -17,7 +17,7 @@ static void check_ok(const char *pattern)
 	char err[200] = "untouched";
 	size_t at = 12345;
 
-	is_int(urlset_check_template(pattern, URLSET_VAR_I, "URL pattern", NULL, err, sizeof(err), &at), 0,
+	is_int(urlset_check_template(pattern, URLSET_STRICT, URLSET_VAR_I, "URL pattern", NULL, err, sizeof(err), &at), 0,
 	       "pattern \"%s\" accepted", pattern);
 	is_str(err, "untouched", "no error for \"%s\"", pattern);
 }
@@ -27,7 +27,7 @@ static void check_bad(const char *pattern, size_t want_at, const char *want)
 	char err[200] = "";
 	size_t at = 12345;
 
-	is_int(urlset_check_template(pattern, URLSET_VAR_I, "URL pattern", NULL, err, sizeof(err), &at), -1,
+	is_int(urlset_check_template(pattern, URLSET_STRICT, URLSET_VAR_I, "URL pattern", NULL, err, sizeof(err), &at), -1,
 	       "pattern \"%s\" refused", pattern);
 	is_int(at, want_at, "at offset %zu", want_at);
 	is_str(err, want, "with the right message");
