@@ -39,6 +39,9 @@ static const char run_help[] =
     "      --plugin-help NAME show a plugin's summary and options\n"
     "      --dry-run          check the scenario and plugins, print the cells\n"
     "                         that would run, and run nothing\n"
+    "      --deadline SECONDS stop the run after SECONDS: the cell running then\n"
+    "                         is stopped, later ones are not run (overrides the\n"
+    "                         scenario's deadline_s)\n"
     "  -q, --quiet            print only the result lines: no progress, no\n"
     "                         warnings, no comparison\n"
     "  -v, --verbose          show the plugins' info lines (twice: debug)\n"
@@ -161,6 +164,7 @@ enum {
 	OPT_LIST_PLUGINS,
 	OPT_PLUGIN_HELP,
 	OPT_DRY_RUN,
+	OPT_DEADLINE,
 	OPT_FAIL_FRACTION,
 	OPT_FAIL_STATUS,
 	OPT_CLOSE_FRACTION,
@@ -337,6 +341,7 @@ int cli_parse(int argc, char **argv, struct cli_options *o)
 	    {"list-plugins", no_argument, NULL, OPT_LIST_PLUGINS},
 	    {"plugin-help", required_argument, NULL, OPT_PLUGIN_HELP},
 	    {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+	    {"deadline", required_argument, NULL, OPT_DEADLINE},
 	    {"quiet", no_argument, NULL, 'q'},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
@@ -382,6 +387,11 @@ int cli_parse(int argc, char **argv, struct cli_options *o)
 			break;
 		case OPT_DRY_RUN:
 			o->dry_run = 1;
+			break;
+		case OPT_DEADLINE:
+			if (parse_number("--deadline", optarg, 1, 31536000, &v))
+				return EXIT_USAGE;
+			o->deadline_s = (unsigned)v;
 			break;
 		case 'q':
 			diag_quiet = 1;

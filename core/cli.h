@@ -32,6 +32,7 @@ struct cli_options {
 	const char *json;              /* --json FILE; "-" is stdout */
 	const char *plugin_help;       /* --plugin-help NAME */
 	int dry_run;
+	unsigned deadline_s;           /* 0: as the scenario says */
 	struct server_config serve;    /* concbench serve */
 };
 
