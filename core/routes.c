@@ -20,7 +20,6 @@
 #include <event2/keyvalq_struct.h>
 
 #include "json.h"
-#include "server.h"
 
 #define GOLDEN UINT64_C(0x9e3779b97f4a7c15)
 /* Separate the seed's uses, so that prices and names do not correlate. */
@@ -66,9 +65,7 @@ struct routes {
 	size_t page_len;
 	uint64_t seed;
 	uint64_t files;                 /* the list API's N */
-	/* The keys of the permutation that names files, and the inverses of
-	 * its multipliers, to map a name back to its number. */
-	uint64_t file_key[3];
+	uint64_t file_key[3];           /* of the permutation naming files */
 };
 
 /* ---- deterministic numbers --------------------------------------------- */
