@@ -31,6 +31,7 @@ struct host_job {
 	uint64_t bytes;
 	int keep_body;          /* checks or a listing read it */
 	int more;               /* a listing's "there is more" header said so */
+	int body_cut;           /* the body outgrew FETCH_BODY_MAX */
 	char *body;             /* kept body, NUL-terminated */
 	size_t body_len, body_cap;
 	const char *request_body; /* NULL: none */
@@ -103,12 +104,11 @@ int fetch_prepare(struct fetch_setup *fs, char *err, size_t errlen)
 				goto oom;
 			fs->list_headers = l;
 		}
-		if (scn->discover.url[0] == '/')
-			snprintf(fs->origin, sizeof(fs->origin), "%s",
-			         fs->base_url ? fs->base_url : "");
-		else
-			origin_of(scn->discover.url, fs->origin,
-			          sizeof(fs->origin));
+		/* A listed path is absolute on the list URL's host. */
+		origin_of(scn->discover.url[0] == '/' && fs->base_url
+		              ? fs->base_url
+		              : scn->discover.url,
+		          fs->origin, sizeof(fs->origin));
 	}
 	if (scn->check.match) {
 		rc = regcomp(&fs->match, scn->check.match, REG_EXTENDED);
@@ -272,8 +272,12 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userp)
 	size_t n = size * nmemb;
 
 	job->bytes += n;
-	if (!job->keep_body || job->body_len + n > FETCH_BODY_MAX)
+	if (!job->keep_body || job->body_cut)
 		return n;
+	if (job->body_len + n > FETCH_BODY_MAX) {
+		job->body_cut = 1; /* keep nothing after a gap */
+		return n;
+	}
 	if (job->body_len + n + 1 > job->body_cap) {
 		size_t cap = job->body_cap ? job->body_cap : 4096;
 		char *b;
@@ -435,15 +439,36 @@ static uint64_t count_matches(const regex_t *re, const char *text)
 	return n;
 }
 
+/* Reads a decimal number at *p, moving past it. 0, or -1 if none. */
+static int read_number(const char **p, uint64_t *v)
+{
+	const char *s = *p;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	for (*v = 0; isdigit((unsigned char)*s); s++) {
+		if (*v > (UINT64_MAX - 9) / 10)
+			return -1;
+		*v = *v * 10 + (uint64_t)(*s - '0');
+	}
+	*p = s;
+	return 0;
+}
+
 /* "x of N", blanks around it allowed. */
 static int parse_x_of_n(const char *body, uint64_t *x, uint64_t *n)
 {
-	int end = 0;
+	const char *p = body;
 
-	if (!body || sscanf(body, " %" SCNu64 " of %" SCNu64 " %n", x, n, &end) != 2 ||
-	    body[end] != '\0' || !isdigit((unsigned char)body[strspn(body, " \t\r\n")]))
+	if (!p)
 		return -1;
-	return 0;
+	p += strspn(p, " \t\r\n");
+	if (read_number(&p, x) < 0 || strncmp(p, " of ", 4) != 0)
+		return -1;
+	p += 4;
+	if (read_number(&p, n) < 0)
+		return -1;
+	return p[strspn(p, " \t\r\n")] == '\0' ? 0 : -1;
 }
 
 /* Check a target's body; finishes the job. */
@@ -454,7 +479,7 @@ static void check_target(struct fetch_setup *fs, struct host_job *job)
 	char why[JOBS_ERROR_MAX];
 	uint64_t x, n;
 
-	if (job->keep_body && job->bytes > FETCH_BODY_MAX) {
+	if (job->body_cut) {
 		finish(fs, job, JOB_FAIL_CHECK,
 		       "%s: a body of %" PRIu64 " bytes is too large to check",
 		       job->url, job->bytes);
@@ -536,10 +561,10 @@ static void read_listing(struct fetch_setup *fs, struct host_job *job)
 	char err[200];
 	int rc;
 
-	if (!job->body) {
+	if (!job->body || job->body_cut) {
 		finish(fs, job, JOB_FAIL_DISCOVERY,
-		       "%s: listing page %" PRIu64 " has an empty body",
-		       job->url, job->page + 1);
+		       "%s: listing page %" PRIu64 " has %s body", job->url,
+		       job->page + 1, job->body_cut ? "too large a" : "an empty");
 		return;
 	}
 	rc = json_string_array(job->body, job->body_len, on_listed, &l, err,

@@ -208,7 +208,7 @@ static void progress_clear(int show)
 static int serve_latency(struct run *run, struct run_config *cfg,
                          size_t latency)
 {
-	if (!run->scn.urls.relative || run->scn.base_url)
+	if (!scenario_uses_server(&run->scn))
 		return 0;
 	if (run->server.pid && run->server_latency == latency)
 		return 0;

@@ -25,7 +25,7 @@ int report_cell_params(const struct scenario *scn, const struct cell *cell,
 {
 	char latency[64] = "", urls[32];
 
-	if (scn->latency_len > 1) {
+	if (scenario_uses_server(scn) && scn->latency_len > 1) {
 		strcpy(latency, "latency=");
 		format_latency(&scn->latencies[cell->latency],
 		               latency + strlen(latency),
@@ -67,10 +67,8 @@ void report_cell(FILE *out, const struct run_config *cfg,
 	        cfg->loops, cfg->loops == 1 ? "" : "s", s->n, best, mean,
 	        median, sd, rss);
 	if (cfg->scn->check.match)
-		fprintf(out, "  %" PRIu64 " matches of /%s/ in %" PRIu64
-		             " responses per loop\n",
-		        res->matches_per_loop, cfg->scn->check.match,
-		        res->jobs_per_loop);
+		fprintf(out, "  %" PRIu64 " matches of /%s/ per loop\n",
+		        res->matches_per_loop, cfg->scn->check.match);
 }
 
 struct ranked {
@@ -189,7 +187,7 @@ static void json_cell(FILE *out, const struct run_config *cfg,
 		fputs(", \"urls\": \"discovered\"", out);
 	else
 		fprintf(out, ", \"urls\": %" PRIu64, cell->urls);
-	if (cfg->scn->latency_len) {
+	if (scenario_uses_server(cfg->scn)) {
 		char latency[64];
 		format_latency(&cfg->scn->latencies[cell->latency], latency,
 		               sizeof(latency));

@@ -69,7 +69,8 @@ struct cell *runner_plan(const struct scenario *scn,
                          const struct plugin *plugins, size_t nstrat,
                          size_t *ncells)
 {
-	size_t nlat = scn->latency_len ? scn->latency_len : 1;
+	/* Latencies are the embedded server's: without it, one pass. */
+	size_t nlat = scenario_uses_server(scn) ? scn->latency_len : 1;
 	size_t n = nlat * scn->url_count_len * scn->concurrency_len * nstrat;
 	struct cell *cells = calloc(n ? n : 1, sizeof(*cells));
 	size_t lat, u, c, s, k = 0;

@@ -259,7 +259,7 @@ static int parse_faults(struct schema *s, const struct ynode *n,
 /* {ms: N}, {model: uniform, min_ms, max_ms}, {model: lognormal,
  * median_ms, p99_ms} */
 static int parse_latency(struct schema *s, const struct ynode *n,
-                         struct latency_spec *spec)
+                         int list_allowed, struct latency_spec *spec)
 {
 	static const char *const fixed_keys[] = {"model", "ms", NULL};
 	static const char *const uniform_keys[] = {"model", "min_ms", "max_ms",
@@ -282,8 +282,8 @@ static int parse_latency(struct schema *s, const struct ynode *n,
 	memset(spec, 0, sizeof(*spec));
 	if (n->kind != YNODE_MAPPING)
 		return fail(s, n, "'latency' must be a mapping such as {ms: 50} "
-		                  "or {model: uniform, min_ms: 10, max_ms: 90}, "
-		                  "or a list of them");
+		                  "or {model: uniform, min_ms: 10, max_ms: 90}%s",
+		            list_allowed ? ", or a list of them" : "");
 	m = 0;
 	if ((model = ynode_get(n, "model"))) {
 		if (expect_kind(s, model, YNODE_SCALAR, "model") < 0)
@@ -310,7 +310,7 @@ static int parse_latency(struct schema *s, const struct ynode *n,
 			return -1;
 	}
 	if (latency_check(spec, err, sizeof(err)) < 0)
-		return fail(s, n, "latency: %s", err);
+		return fail(s, n, "%s", err);
 	return 0;
 }
 
@@ -338,7 +338,7 @@ static int parse_routes(struct schema *s, const struct ynode *n,
 		if (!(lat = ynode_get(v, "latency")))
 			return fail(s, v, "missing required key 'latency' in %s",
 			            k->text);
-		if (parse_latency(s, lat, &cfg->route_latency[route]) < 0)
+		if (parse_latency(s, lat, 0, &cfg->route_latency[route]) < 0)
 			return -1;
 		cfg->route_latency_set[route] = 1;
 	}
@@ -370,7 +370,7 @@ static int parse_server(struct schema *s, const struct ynode *n,
 	scn->latency_len = count;
 	for (i = 0; v && i < count; i++)
 		if (parse_latency(s, v->kind == YNODE_SEQUENCE ? v->items[i] : v,
-		                  &scn->latencies[i]) < 0)
+		                  1, &scn->latencies[i]) < 0)
 			return -1;
 	scn->server.latency = scn->latencies[0];
 	if ((v = ynode_get(n, "body_bytes"))) {
@@ -600,7 +600,7 @@ static int parse_discover(struct schema *s, const struct ynode *n,
 		return -1;
 	if (!d->method && !(d->method = strdup("POST")))
 		return fail(s, n, "out of memory");
-	if (!d->body && strcmp(d->method, "GET") != 0 &&
+	if (!d->body && strcmp(d->method, "POST") == 0 &&
 	    !(d->body = strdup("start={start}&per_page={per_page}")))
 		return fail(s, n, "out of memory");
 	if (!d->more_header && !(d->more_header = strdup("More")))
@@ -1130,6 +1130,11 @@ int strategy_spec_copy(struct strategy_spec *dst,
 fail:
 	strategy_spec_free(dst);
 	return -1;
+}
+
+int scenario_uses_server(const struct scenario *scn)
+{
+	return scn->has_server && scn->urls.relative && !scn->base_url;
 }
 
 void scenario_free(struct scenario *scn)

@@ -95,6 +95,9 @@ int scenario_load(const char *path, struct scenario *scn, char *err,
                   size_t errlen);
 void scenario_free(struct scenario *scn);
 
+/* The scenario's URLs go to the embedded server (which then runs). */
+int scenario_uses_server(const struct scenario *scn);
+
 /*
  * Check a strategy's options against the plugin's declarations (a
  * NULL-name ended array, or NULL), convert INT and BOOL values, and add the
