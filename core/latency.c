@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "latency.h"
+#include "mix.h"
 
 #include <limits.h>
 #include <math.h>
@@ -15,7 +16,6 @@
 /* The standard normal's 99th percentile: p99 = median * exp(sigma * Z99). */
 #define Z99 2.326348
 #define TWO_PI 6.283185307179586
-#define GOLDEN UINT64_C(0x9e3779b97f4a7c15)
 
 static const char *const model_names[] = {
 	[LATENCY_FIXED] = "fixed",
@@ -173,14 +173,6 @@ int latency_format(const struct latency_spec *spec, char *buf, size_t len)
 	return snprintf(buf, len, "?");
 }
 
-/* splitmix64's finalizer: a bijection of 64-bit values, well mixed. */
-static uint64_t mix64(uint64_t z)
-{
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
-}
-
 /* A uniform double in (0, 1] from the top 53 bits: never 0, for log(). */
 static double unit_interval(uint64_t r)
 {
@@ -192,7 +184,8 @@ uint64_t latency_draw_us(const struct latency_spec *spec, uint64_t seed,
 {
 	/* Distinct for every n under one seed: both steps are bijections. */
 	uint64_t base = mix64(mix64(seed) ^ n);
-	uint64_t r1 = mix64(base + GOLDEN), r2 = mix64(base + 2 * GOLDEN);
+	uint64_t r1 = mix64(base + MIX_GOLDEN);
+	uint64_t r2 = mix64(base + 2 * MIX_GOLDEN);
 	const double max_us = (double)LATENCY_MAX_MS * 1000.0;
 	double sigma, z, us;
 

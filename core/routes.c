@@ -20,8 +20,8 @@
 #include <event2/keyvalq_struct.h>
 
 #include "json.h"
+#include "mix.h"
 
-#define GOLDEN UINT64_C(0x9e3779b97f4a7c15)
 /* Separate the seed's uses, so that prices and names do not correlate. */
 #define PRICES_DOMAIN UINT64_C(0x7072696365730000)
 #define FILES_DOMAIN UINT64_C(0x66696c6573000000)
@@ -69,17 +69,6 @@ struct routes {
 };
 
 /* ---- deterministic numbers --------------------------------------------- */
-
-#define MIX_M1 UINT64_C(0xbf58476d1ce4e5b9)
-#define MIX_M2 UINT64_C(0x94d049bb133111eb)
-
-/* splitmix64's finalizer: a bijection of 64-bit values, well mixed. */
-static uint64_t mix64(uint64_t z)
-{
-	z = (z ^ (z >> 30)) * MIX_M1;
-	z = (z ^ (z >> 27)) * MIX_M2;
-	return z ^ (z >> 31);
-}
 
 /* The inverse of z ^= z >> s. */
 static uint64_t unxorshift(uint64_t y, unsigned s)
@@ -328,7 +317,7 @@ static int answer_prices(const struct routes *rt, struct evhttp_request *req,
 		"<tr><th>Departure</th><th>Fare</th></tr>\n",
 		y, m, d, y, m, d);
 	for (i = 0; i < count && rc >= 0; i++) {
-		uint64_t r = mix64(h + (i + 1) * GOLDEN);
+		uint64_t r = mix64(h + (i + 1) * MIX_GOLDEN);
 		unsigned price = PRICE_MIN +
 			(unsigned)(r % (PRICE_MAX - PRICE_MIN + 1));
 
@@ -716,7 +705,7 @@ struct routes *routes_new(const struct server_config *cfg)
 	rt->files = cfg->files != 0 ? cfg->files : SERVER_DEFAULT_FILES;
 	k = mix64(cfg->seed ^ FILES_DOMAIN);
 	for (i = 0; i < 3; i++) {
-		k = mix64(k + GOLDEN);
+		k = mix64(k + MIX_GOLDEN);
 		rt->file_key[i] = k;
 	}
 	return rt;
