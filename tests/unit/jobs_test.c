@@ -253,6 +253,13 @@ static void test_small(void)
 
 /* ---- the dynamic table -------------------------------------------------- */
 
+/* ok() that grown KiB stay below 4 MiB, saying how much otherwise. */
+static void cmp_ok_kib(long grown, const char *what)
+{
+	if (!ok(grown < 4096, "%s", what))
+		diag("%ld KiB more resident", grown);
+}
+
 static void sleep_ms(long ms)
 {
 	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
@@ -558,6 +565,49 @@ static void test_x_of_n(void)
 	jobs_destroy(t);
 }
 
+/* Resident memory of this process in KiB (/proc/self/statm), or -1. */
+static long resident_kib(void)
+{
+	long size, resident;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld %ld", &size, &resident) != 2)
+		resident = -1;
+	fclose(f);
+	return resident < 0 ? -1 : resident * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+/*
+ * The room for added jobs is sized for the worst case (max_pages x
+ * per_page of a discovery), and must cost nothing until used: the
+ * strategy's peak memory is measured with the table in it.
+ */
+static void test_room_not_resident(void)
+{
+	const uint64_t extra = 20u * 1000 * 1000;
+	struct job_table *t;
+	long before, after;
+
+	before = resident_kib();
+	t = jobs_create_dynamic(10, extra, (size_t)extra * 16);
+	after = resident_kib();
+	if (!ok(t != NULL && before > 0 && after > 0,
+	        "a table with room for %llu added jobs",
+	        (unsigned long long)extra))
+		return;
+	/* TODO(bug): core/jobs.c jobs_reset() clears x_seen, extra + 1
+	 * bytes, on every reset (creation included): 20 MB resident here,
+	 * and in a cell, max_pages x (per_page + 1) bytes counted in the
+	 * strategy's peak RSS. */
+	tap_todo = "jobs_reset clears the whole x-of-N room";
+	cmp_ok_kib(after - before,
+	           "creating it (a reset too) makes at most 4 MiB resident");
+	tap_todo = NULL;
+	jobs_destroy(t);
+}
+
 /* A claimer that waits in another thread. */
 struct waiter {
 	struct job_table *t;
@@ -856,6 +906,7 @@ int main(void)
 	test_fail_kinds();
 	test_matches();
 	test_x_of_n();
+	test_room_not_resident();
 	test_wait_threads();
 	test_wait_fork();
 	test_crowd();
