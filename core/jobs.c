@@ -32,6 +32,7 @@ struct job_table {
 	size_t mapped;
 	uint64_t static_count;
 	uint64_t extra;                 /* room for added jobs */
+	uint64_t x_room;                /* the largest N of "x of N" */
 	size_t text_room;
 	_Atomic uint64_t published;     /* jobs [0, published) exist */
 	_Atomic uint64_t reserved;      /* slots taken by jobs_add() */
@@ -46,7 +47,7 @@ struct job_table {
 	_Atomic int error_taken;
 	_Atomic int error_ready;
 	char first_error[JOBS_ERROR_MAX];
-	/* Then: added_job[extra], x_seen[extra + 1], text[text_room],
+	/* Then: added_job[extra], x_seen[x_room + 1], text[text_room],
 	 * completions[static_count + extra]. */
 };
 
@@ -62,7 +63,7 @@ static _Atomic uint8_t *x_seen(const struct job_table *t)
 
 static char *text_area(const struct job_table *t)
 {
-	return (char *)(x_seen(t) + t->extra + 1);
+	return (char *)(x_seen(t) + t->x_room + 1);
 }
 
 /* Per job: 0 never reported, 1 once, 2 more than once. */
@@ -82,9 +83,13 @@ const char *jobs_failure_name(enum job_failure kind)
 struct job_table *jobs_create_dynamic(uint64_t count, uint64_t extra,
                                       size_t text_bytes)
 {
+	/* N is what the bodies say, not what was found: a discovery cut
+	 * short still checks its files against the N they name. */
+	uint64_t x_room = extra == 0 ? 0 : extra > JOBS_X_ROOM ? extra
+	                                                        : JOBS_X_ROOM;
 	size_t size = sizeof(struct job_table) +
 	              (size_t)extra * sizeof(struct added_job) +
-	              (size_t)extra + 1 + text_bytes + (size_t)(count + extra);
+	              (size_t)x_room + 1 + text_bytes + (size_t)(count + extra);
 	struct job_table *t;
 
 	/* Only what a loop touches becomes resident: NORESERVE. */
@@ -95,6 +100,7 @@ struct job_table *jobs_create_dynamic(uint64_t count, uint64_t extra,
 	t->mapped = size;
 	t->static_count = count;
 	t->extra = extra;
+	t->x_room = x_room;
 	t->text_room = text_bytes;
 	jobs_reset(t);
 	return t;
@@ -124,6 +130,7 @@ uint64_t jobs_static_count(const struct job_table *t)
 void jobs_reset(struct job_table *t)
 {
 	uint64_t was = atomic_load(&t->published);
+	uint64_t x_was = atomic_load(&t->x_total);
 	size_t k;
 
 	atomic_store(&t->published, t->static_count);
@@ -147,8 +154,8 @@ void jobs_reset(struct job_table *t)
 	if (was < t->static_count)
 		was = t->static_count;
 	memset((void *)completions(t), 0, (size_t)was);
-	if (t->extra)
-		memset((void *)x_seen(t), 0, (size_t)t->extra + 1);
+	if (x_was)
+		memset((void *)x_seen(t), 0, (size_t)x_was + 1);
 }
 
 static void wake_all(struct job_table *t)
@@ -330,7 +337,7 @@ int jobs_note_x_of_n(struct job_table *t, uint64_t x, uint64_t n, char *why,
 	_Atomic uint8_t *seen;
 	uint8_t was;
 
-	if (n == 0 || n > t->extra || x == 0 || x > n) {
+	if (n == 0 || n > t->x_room || x == 0 || x > n) {
 		snprintf(why, whylen,
 		         "\"%" PRIu64 " of %" PRIu64 "\" is out of range", x, n);
 		return -1;

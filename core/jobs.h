@@ -17,6 +17,8 @@
 #include <stdint.h>
 
 #define JOBS_ERROR_MAX 256
+/* The largest N of "x of N" a table with added jobs tracks, at least. */
+#define JOBS_X_ROOM 1000000u
 
 struct job_table;
 
@@ -111,7 +113,8 @@ void jobs_add_matches(struct job_table *t, uint64_t matches);
 
 /*
  * The x-of-N check: note that a body said "x of n". 0, or -1 with the
- * reason in why if x or n is out of range or n differs from an earlier n.
+ * reason in why if x or n is out of range (n up to the larger of
+ * JOBS_X_ROOM and the room for added jobs) or n differs from an earlier n.
  */
 int jobs_note_x_of_n(struct job_table *t, uint64_t x, uint64_t n, char *why,
                      size_t whylen);

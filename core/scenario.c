@@ -29,6 +29,7 @@
 #define MAX_TIMEOUT_MS 86400000u
 #define MAX_PER_PAGE 10000u
 #define MAX_PAGES 1000000u
+#define MAX_DISCOVERED 10000000u
 #define MAX_DEADLINE_S 31536000u
 
 #define DEFAULT_REPEAT 3u
@@ -482,9 +483,12 @@ static int parse_dates(struct schema *s, const struct ynode *n,
 		                  "(how many days from 'from')");
 	if (expect_kind(s, from, YNODE_SCALAR, "from") < 0)
 		return -1;
-	if (urlset_parse_day(from->text, &set->first_day) < 0)
+	/* From year 1000 on: strftime's %Y has four digits then. */
+	if (urlset_parse_day(from->text, &set->first_day) < 0 ||
+	    from->text[0] == '0')
 		return fail(s, from,
-		            "'from' must be a date YYYY-MM-DD, got \"%s\"",
+		            "'from' must be a date YYYY-MM-DD from 1000-01-01 "
+		            "on, got \"%s\"",
 		            from->text);
 	format = ynode_get(n, "format");
 	if (get_string(s, format ? format : from, "format",
@@ -598,6 +602,11 @@ static int parse_discover(struct schema *s, const struct ynode *n,
 	if ((v = ynode_get(n, "max_pages")) &&
 	    get_unsigned(s, v, "max_pages", 1, MAX_PAGES, &d->max_pages) < 0)
 		return -1;
+	if ((uint64_t)d->max_pages * d->per_page > MAX_DISCOVERED)
+		return fail(s, n,
+		            "max_pages x per_page, %u x %u, may be at most %u "
+		            "(the URLs a discovery can find)",
+		            d->max_pages, d->per_page, MAX_DISCOVERED);
 	if (!d->method && !(d->method = strdup("POST")))
 		return fail(s, n, "out of memory");
 	if (!d->body && strcmp(d->method, "POST") == 0 &&
