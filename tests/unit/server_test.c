@@ -683,7 +683,7 @@ static void test_prices(void)
 	int counts[30], count, i, j, in_range = 1, shape = 1, varied = 0;
 	int distinct = 1;
 	struct reply r;
-	char date[16], first[sizeof(r.body)];
+	char date[24], first[sizeof(r.body)];
 
 	if (!spawn(&cfg, &sp, "prices"))
 		return;
