@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # bench/lag.sh: the lag case of issue 3 for every strategy but serial:
 # N URLs at concurrency C against the embedded server with a latency of L
 # ms, where the ideal makespan is ceil(N/C) x L. Prints, per strategy, the

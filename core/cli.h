@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cli: the command line: options of a run and of `concbench serve`, the
  * --help and --version texts, and usage errors (exit status 2).

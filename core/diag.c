@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * diag: diagnostics on stderr, prefixed with the program name.
  */

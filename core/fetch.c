@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fetch: the host services a plugin calls (struct concbench_host): jobs
  * with their URLs and request bodies, curl easy handles configured the same

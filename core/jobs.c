@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * jobs: the job table of one measured loop, in shared memory so that the
  * threads and forked processes of a strategy claim jobs and record results

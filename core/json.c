@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * json: a strict RFC 8259 reader, by recursive descent over a byte range.
  * It keeps no tree: callers walk what they need (an array of strings, one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * json: a strict RFC 8259 reader for the small documents concbench
  * exchanges: the echo endpoint's check of a request body, the list API's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * latency: the embedded server's latency models. A draw is a pure function
  * of (spec, seed, request number): no generator state, so requests can be

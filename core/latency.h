@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * latency: the embedded server's latency models (fixed, uniform, lognormal),
  * drawn per request from a seed and the request's number, so that the same

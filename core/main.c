@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * main: concbench's entry point: reads the command line and the scenario,
  * loads the strategies, starts the embedded server when the scenario asks

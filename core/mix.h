@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mix: the 64-bit mixing function behind every seeded number of the
  * embedded server (latency draws, prices, file names): splitmix64's

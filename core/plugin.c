@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * plugin: finding, loading and checking strategy plugins. A plugin is a
  * shared object exporting concbench_plugin_entry; it is loaded with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * proctree: the resident memory of a process and all its descendants, read
  * from /proc, for the peak-memory figure of a measurement cell.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * report: what a run prints: one timeit-style line per cell, the
  * comparison per (latency, url count, concurrency), and the JSON results

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * routes: the content of the embedded test server's routes, one function
  * per route, each writing its answer into the request's output buffer for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * routes: what the embedded test server answers on each of its routes (the
  * search page, the prices pages, the list API and its files, the echo

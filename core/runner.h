@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * runner: the plan (strategies x url counts x concurrencies) and the
  * measurement of each cell in a fresh child process: R repeats of L loops,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * scenario: a scenario file (YAML) checked strictly against its schema and
  * turned into a struct scenario. Every error names FILE:LINE:COL. The format

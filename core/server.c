@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * server: the embedded HTTP test server (libevent evhttp).
  *

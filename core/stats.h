@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * stats: summaries of repeated timings (best, mean, median, standard
  * deviation) and their formatting the way Python's timeit prints them.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * urlset: the URLs and request bodies of a job set, generated on demand
  * from templates and a job's index (or taken from an explicit list), so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * yamldoc: a YAML file read into a small tree of scalars, sequences and
  * mappings, each node carrying its 1-based line and column, so that the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* example: one reused blocking easy handle, one URL at a time. */
 #include <curl/curl.h>
 #include <concbench/plugin.h>

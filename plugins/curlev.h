@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * curlev: a curl multi handle watched by a libevent base, for the plugins
  * that use curl's multi socket API. curl's socket and timer callbacks arm

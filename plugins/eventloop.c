@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * eventloop: one thread, one libevent loop driving libcurl's multi socket
  * API (the engine in evloop.c). Up to C transfers are in flight at all

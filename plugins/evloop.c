@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * evloop: the event-loop engine of eventloop and mp-eventloop (see
  * evloop.h). One thread, one libevent loop driving libcurl's multi socket

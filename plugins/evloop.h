@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * evloop: the event-loop engine behind the eventloop and mp-eventloop
  * strategies, a convenience library linked into both plugins.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * executor: one thread runs a libevent loop that owns the job source and
  * hands each blocking transfer to a pool of up to C worker threads, each

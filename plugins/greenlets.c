@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * greenlets: C user-space coroutines on one OS thread, driven by a
  * libevent hub, the way gevent runs greenlets.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mp-eventloop: P forked worker processes, each running the event loop of
  * evloop.c over its share of the concurrency C (C/P each, the remainder

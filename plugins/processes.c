@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * processes: C forked worker processes, each with its own blocking easy
  * handle reused from job to job, pulling jobs from the host until there

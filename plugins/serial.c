@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * serial: one blocking curl easy handle, reused for every URL, one URL at
  * a time. The baseline every other strategy is measured against.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * threadpool: C long-lived worker threads, each with its own blocking easy
  * handle reused from job to job (so its connection stays alive), pulling

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * threads: a new OS thread per URL, at most C of them alive at once. Each
  * thread makes a new blocking easy handle (so a new connection), does one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tap.h: the few TAP-style assertions the unit tests need. Every check
  * prints one "ok N - what" or "not ok N - what" line; done_testing()

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * concbench plugin ABI, major version 1.
  *

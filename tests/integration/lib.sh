@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # lib.sh: shared helpers of the integration tests (POSIX sh, sourced).
 #
 # The environment comes from tests/integration.am: CONCBENCH (the binary

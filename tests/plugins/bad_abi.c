@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bad_abi: a descriptor built for plugin ABI major 2, which this host does
  * not speak.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bad_magic: a descriptor whose magic is not "CBPL"; the loader must refuse
  * it before reading any other field.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bad_name: a descriptor whose name is not [a-z0-9_-]+ ("Bad Name").
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * crash: loads fine, and run() dies of SIGSEGV by writing through a NULL
  * pointer. Both the pointer and what it points to are volatile: with only

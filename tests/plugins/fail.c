@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fail: fetches and reports every job like a serial strategy, then returns
  * -1 from run(): the strategy failed although the job set is complete.

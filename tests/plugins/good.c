@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * good: a well-formed test plugin that fetches serially with one reused
  * handle, and declares one option of each type (with and without defaults

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lose: claims every job but fetches and reports only every other one (the
  * 1st, 3rd, ...), so floor(N / 2) jobs are never reported and the host must

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * no_entry: a shared object with a valid descriptor that exports it under
  * the wrong name (a typo of the entry symbol), so concbench_plugin_entry

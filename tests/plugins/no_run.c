@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * no_run: a descriptor without the mandatory run callback.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * small_size: a descriptor that claims to end before the fields ABI 1
  * requires (it says 16 bytes: magic, versions and size only).

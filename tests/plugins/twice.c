@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * twice: fetches serially, and reports the first job of each loop twice.
  *

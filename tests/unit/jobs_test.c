@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * jobs_test: the shared job table (core/jobs.c). Four threads, then four
  * forked processes, claim and record N jobs concurrently: every index must

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * json_test: the strict JSON reader (core/json.c). Documents it must
  * accept; documents it must refuse, each with the exact message and byte

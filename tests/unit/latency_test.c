@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * latency_test: the server's latency models (core/latency.c). Parsing and
  * formatting, both ways, and every refusal with its message; fixed draws

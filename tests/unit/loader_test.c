@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * loader_test: finding, loading and checking plugins (core/plugin.c) with
  * the test plugins built as real shared objects in tests/plugins/.libs:

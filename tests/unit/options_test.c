@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * options_test: binding a strategy's scenario options to the options its
  * plugin declares (scenario_bind_options, strategy_option), against the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * scenario_test: the scenario parser (core/scenario.c on core/yamldoc.c).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * server_test: the embedded test server (core/server.c, core/routes.c),
  * through server_spawn and the stats client. Each fault kind on its own,

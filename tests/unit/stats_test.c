@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * stats_test: timing summaries and their formatting (core/stats.c): the
  * unit timeit would choose and the "%.3g UNIT" text it prints, best, mean,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * urlset_test: URL patterns and lists (core/urlset.c): which patterns
  * urlset_check_template() accepts, its messages and offsets, and what
