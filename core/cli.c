@@ -213,7 +213,7 @@ static int parse_route_latency(const char *text, struct server_config *cfg)
 	char name[32];
 	int route;
 
-	if (eq == NULL || (size_t)(eq - text) >= sizeof(name))
+	if (!eq || (size_t)(eq - text) >= sizeof(name))
 		return usage_error("serve: --route-latency: '%s' is not "
 		                   "ROUTE=SPEC", text);
 	memcpy(name, text, (size_t)(eq - text));

@@ -225,8 +225,8 @@ static struct host_job *job_new(struct fetch_setup *fs, uint64_t index)
 	job->fs = fs;
 	job->kind = kind;
 	job->page = number;
-	if (kind == ADDED_LISTING ? scn->discover.body != NULL
-	                          : scn->request.body != NULL) {
+	if (kind == ADDED_LISTING ? scn->discover.body
+	                          : scn->request.body) {
 		job->request_body = job->url + body_at;
 		job->request_body_len = strlen(job->request_body);
 	}

@@ -39,7 +39,7 @@ static int fail_at(struct parser *p, size_t at, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	if (p->err != NULL && p->errlen > 0)
+	if (p->err && p->errlen > 0)
 		snprintf(p->err, p->errlen, "byte %zu: %s", at, what);
 	return -1;
 }
@@ -77,7 +77,7 @@ static int peek(const struct parser *p)
 
 static void emit(struct parser *p, const void *bytes, size_t n)
 {
-	if (p->decoded == NULL)
+	if (!p->decoded)
 		return;
 	memcpy(p->decoded + p->decoded_len, bytes, n);
 	p->decoded_len += n;
@@ -218,7 +218,7 @@ static int parse_string(struct parser *p)
 		c = p->text[at];
 		if (c == '"') {
 			p->pos++;
-			if (p->decoded != NULL)
+			if (p->decoded)
 				p->decoded[p->decoded_len] = '\0';
 			return 0;
 		}
@@ -423,7 +423,7 @@ static void parser_init(struct parser *p, const char *text, size_t len,
 	p->len = len;
 	p->err = err;
 	p->errlen = errlen;
-	if (err != NULL && errlen > 0)
+	if (err && errlen > 0)
 		err[0] = '\0';
 }
 
@@ -459,7 +459,7 @@ int json_string_array(const char *text, size_t len, json_string_fn fn,
 	if (peek(&p) != '[')
 		return fail_unexpected(&p, p.pos, "expected an array");
 	p.decoded = malloc(len + 1);
-	if (p.decoded == NULL)
+	if (!p.decoded)
 		return fail_at(&p, p.pos, "out of memory");
 	p.pos++;
 	skip_blanks(&p);
@@ -504,7 +504,7 @@ int json_object_int(const char *text, size_t len, const char *key,
 	if (peek(&p) != '{')
 		return -1;
 	p.decoded = malloc(len + 1);
-	if (p.decoded == NULL)
+	if (!p.decoded)
 		return -1;
 	p.pos++;
 	skip_blanks(&p);

@@ -148,7 +148,7 @@ static char *page_make(size_t size)
 	unsigned i;
 
 	page = malloc(size > 0 ? size : 1);
-	if (page == NULL)
+	if (!page)
 		return NULL;
 	page_put(page, size, &len, page_head, sizeof(page_head) - 1);
 	for (i = 1;; i++) {
@@ -358,7 +358,7 @@ static int form_find(const char *text, size_t len, const char *key,
 
 	while (text < end) {
 		const char *amp = memchr(text, '&', (size_t)(end - text));
-		const char *stop = amp != NULL ? amp : end;
+		const char *stop = amp ? amp : end;
 		char name[PARAM_MAX + 1];
 		size_t n = 0, v = 0;
 		int in_value = 0, too_long = 0;
@@ -436,7 +436,7 @@ static int is_json_body(struct evhttp_request *req)
 	static const char json[] = "application/json";
 	size_t n = sizeof(json) - 1;
 
-	return type != NULL && strncasecmp(type, json, n) == 0 &&
+	return type && strncasecmp(type, json, n) == 0 &&
 	       (type[n] == '\0' || type[n] == ';' || type[n] == ' ' ||
 		type[n] == '\t');
 }
@@ -455,7 +455,7 @@ static int read_params(struct evhttp_request *req, const char *query,
 {
 	static const char bad_start[] = "start must be an integer >= 0";
 	static const char bad_per_page[] = "per_page must be an integer >= 1";
-	size_t len, qlen = query != NULL ? strlen(query) : 0;
+	size_t len, qlen = query ? strlen(query) : 0;
 	const char *body = request_body(req, &len);
 	const char *wrong = NULL;
 	char err[96];
@@ -481,17 +481,17 @@ static int read_params(struct evhttp_request *req, const char *query,
 		else if (json_object_int(body, len, "per_page",
 					 &pp->per_page) < 0)
 			wrong = bad_per_page;
-	} else if (body != NULL) {
+	} else if (body) {
 		if (form_int(body, len, "start", &pp->start) < 0)
 			wrong = bad_start;
 		else if (form_int(body, len, "per_page", &pp->per_page) < 0)
 			wrong = bad_per_page;
 	}
-	if (wrong == NULL && pp->start < 0)
+	if (!wrong && pp->start < 0)
 		wrong = bad_start;
-	if (wrong == NULL && pp->per_page < 1)
+	if (!wrong && pp->per_page < 1)
 		wrong = bad_per_page;
-	if (wrong == NULL)
+	if (!wrong)
 		return 0;
 	snprintf(problem, size, "%s", wrong);
 	return -1;
@@ -530,7 +530,7 @@ static int answer_list(const struct routes *rt, struct evhttp_request *req)
 	const char *query = evhttp_uri_get_query(
 		evhttp_request_get_evhttp_uri(req));
 	struct page_params pp = { 0, PER_PAGE };
-	size_t qlen = query != NULL ? strlen(query) : 0;
+	size_t qlen = query ? strlen(query) : 0;
 	char broken[PARAM_MAX + 1], problem[160];
 	uint64_t start, end;
 	int found;
@@ -637,9 +637,9 @@ static int has_prefix(const char *s, const char *prefix)
 static const char *request_path(struct evhttp_request *req)
 {
 	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
-	const char *path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
+	const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
 
-	return path != NULL ? path : "";
+	return path ? path : "";
 }
 
 enum server_route routes_match(struct evhttp_request *req)
@@ -694,11 +694,11 @@ struct routes *routes_new(const struct server_config *cfg)
 	uint64_t k;
 	int i;
 
-	if (rt == NULL)
+	if (!rt)
 		return NULL;
 	rt->page_len = cfg->body_bytes;
 	rt->page = page_make(cfg->body_bytes);
-	if (rt->page == NULL) {
+	if (!rt->page) {
 		free(rt);
 		return NULL;
 	}
@@ -714,7 +714,7 @@ struct routes *routes_new(const struct server_config *cfg)
 
 void routes_free(struct routes *rt)
 {
-	if (rt == NULL)
+	if (!rt)
 		return;
 	free(rt->page);
 	free(rt);

@@ -203,7 +203,7 @@ static uint64_t request_hash(struct evhttp_request *req)
 
 	h = fnv_str(h, method_name(evhttp_request_get_command(req)));
 	h = fnv_str(h, evhttp_request_get_uri(req));
-	for (kv = headers->tqh_first; kv != NULL; kv = kv->next.tqe_next) {
+	for (kv = headers->tqh_first; kv; kv = kv->next.tqe_next) {
 		h = fnv_str(h, kv->key);
 		h = fnv_bytes(h, ": ", 2);
 		h = fnv_str(h, kv->value);
@@ -245,7 +245,7 @@ static int cut_in_half(struct evbuffer *out)
 	struct evbuffer *half = evbuffer_new();
 	int rc = -1;
 
-	if (half == NULL)
+	if (!half)
 		return -1;
 	if (evbuffer_remove_buffer(out, half, len / 2) == (int)(len / 2) &&
 	    evbuffer_drain(out, len - len / 2) == 0 &&
@@ -290,17 +290,17 @@ static struct pending *pending_get(struct server *srv)
 {
 	struct pending *p = srv->spare;
 
-	if (p != NULL) {
+	if (p) {
 		srv->spare = p->next;
 		return p;
 	}
 	p = calloc(1, sizeof(*p));
-	if (p == NULL)
+	if (!p)
 		return NULL;
 	p->srv = srv;
 	/* Re-assigned before every use; created once per record. */
 	p->ev = event_new(srv->base, -1, 0, on_pending_timer, p);
-	if (p->ev == NULL) {
+	if (!p->ev) {
 		free(p);
 		return NULL;
 	}
@@ -312,11 +312,11 @@ static void pending_release(struct pending *p)
 {
 	struct server *srv = p->srv;
 
-	if (p->prev != NULL)
+	if (p->prev)
 		p->prev->next = p->next;
 	else
 		srv->pending = p->next;
-	if (p->next != NULL)
+	if (p->next)
 		p->next->prev = p->prev;
 	event_del(p->ev);
 	p->req = NULL;
@@ -391,7 +391,7 @@ static void on_pending_close(struct evhttp_connection *evcon, void *arg)
 	 * A request still on its connection is freed with it; one evhttp has
 	 * detached (the peer closed before we answered) is ours to free.
 	 */
-	if (evhttp_request_get_connection(p->req) == NULL)
+	if (!evhttp_request_get_connection(p->req))
 		evhttp_request_free(p->req);
 	pending_release(p);
 }
@@ -408,12 +408,12 @@ static int pending_start(struct server *srv, struct evhttp_request *req,
 	struct pending *p;
 	int rc;
 
-	if (evcon == NULL)
+	if (!evcon)
 		return -1;
 	p = pending_get(srv);
-	if (p == NULL)
+	if (!p)
 		return -1;
-	if (tv != NULL) {
+	if (tv) {
 		rc = event_assign(p->ev, srv->base, -1, 0, on_pending_timer, p);
 		if (rc == 0)
 			rc = event_add(p->ev, tv);
@@ -436,7 +436,7 @@ static int pending_start(struct server *srv, struct evhttp_request *req,
 	p->status = status;
 	p->prev = NULL;
 	p->next = srv->pending;
-	if (p->next != NULL)
+	if (p->next)
 		p->next->prev = p;
 	srv->pending = p;
 	evhttp_connection_set_closecb(evcon, on_pending_close, p);
@@ -456,10 +456,10 @@ static void set_nodelay(struct evhttp_request *req)
 	struct bufferevent *bev;
 	int one = 1;
 
-	if (evcon == NULL)
+	if (!evcon)
 		return;
 	bev = evhttp_connection_get_bufferevent(evcon);
-	if (bev != NULL)
+	if (bev)
 		setsockopt(bufferevent_getfd(bev), IPPROTO_TCP, TCP_NODELAY,
 			   &one, sizeof(one));
 }
@@ -599,14 +599,14 @@ static void on_request(struct evhttp_request *req, void *arg)
 	if (status < 0)
 		goto fail;
 	delay = route_delay(srv, route, n, &drawn);
-	if (delay != NULL ||
+	if (delay ||
 	    (fault == FAULT_CLOSE && close_sends_nothing(req))) {
 		/*
 		 * Closing at once goes through a zero timer too: freeing the
 		 * connection inside evhttp's own request callback is unsafe.
 		 */
 		if (pending_start(srv, req, fault, status,
-				  delay != NULL ? delay : &now) < 0)
+				  delay ? delay : &now) < 0)
 			goto fail;
 		return;
 	}
@@ -686,13 +686,13 @@ static int listen_local(struct server *srv, unsigned port, unsigned *bound)
 		LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_FREE |
 		LEV_OPT_CLOSE_ON_EXEC, LISTEN_BACKLOG,
 		(struct sockaddr *)&sin, sizeof(sin));
-	if (lev == NULL) {
+	if (!lev) {
 		diag_error("test server: cannot listen on 127.0.0.1:%u: %s",
 			   port, strerror(errno));
 		return -1;
 	}
 	/* From here on evhttp_free() frees the listener. */
-	if (evhttp_bind_listener(srv->http, lev) == NULL) {
+	if (!evhttp_bind_listener(srv->http, lev)) {
 		evconnlistener_free(lev);
 		diag_error("test server: cannot attach the listener");
 		return -1;
@@ -749,7 +749,7 @@ static struct event_base *precise_event_base(void)
 	struct event_config *cfg = event_config_new();
 	struct event_base *base;
 
-	if (cfg == NULL)
+	if (!cfg)
 		return NULL;
 	event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER);
 	base = event_base_new_with_config(cfg);
@@ -766,27 +766,27 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 
 static void server_free(struct server *srv)
 {
-	if (srv->sigint != NULL)
+	if (srv->sigint)
 		event_free(srv->sigint);
-	if (srv->sigterm != NULL)
+	if (srv->sigterm)
 		event_free(srv->sigterm);
 	/*
 	 * Closing the connections settles every pending request, stalled
 	 * ones included, through their close callbacks...
 	 */
-	if (srv->http != NULL)
+	if (srv->http)
 		evhttp_free(srv->http);
 	/* ...unless evhttp skipped one; never leak the rest. */
-	while (srv->pending != NULL)
+	while (srv->pending)
 		pending_release(srv->pending);
-	while (srv->spare != NULL) {
+	while (srv->spare) {
 		struct pending *p = srv->spare;
 
 		srv->spare = p->next;
 		event_free(p->ev);
 		free(p);
 	}
-	if (srv->base != NULL)
+	if (srv->base)
 		event_base_free(srv->base);
 	/* Last: evhttp_free() dropped every buffer referencing the page. */
 	routes_free(srv->routes);
@@ -868,7 +868,7 @@ static int arm_fixed_latencies(struct server *srv)
 		tv.tv_usec = (suseconds_t)(t->spec.ms % 1000) * 1000;
 		/* Equal durations share one common timeout. */
 		t->fixed = event_base_init_common_timeout(srv->base, &tv);
-		if (t->fixed == NULL)
+		if (!t->fixed)
 			return -1;
 	}
 	return 0;
@@ -899,12 +899,12 @@ static int server_setup(struct server *srv, const struct server_config *cfg,
 
 	srv->routes = routes_new(cfg);
 	srv->base = precise_event_base();
-	if (srv->routes == NULL || srv->base == NULL)
+	if (!srv->routes || !srv->base)
 		goto nomem;
 	srv->http = evhttp_new(srv->base);
 	srv->sigint = evsignal_new(srv->base, SIGINT, on_signal, srv->base);
 	srv->sigterm = evsignal_new(srv->base, SIGTERM, on_signal, srv->base);
-	if (srv->http == NULL || srv->sigint == NULL || srv->sigterm == NULL)
+	if (!srv->http || !srv->sigint || !srv->sigterm)
 		goto nomem;
 	if (evsignal_add(srv->sigint, NULL) < 0 ||
 	    evsignal_add(srv->sigterm, NULL) < 0) {
@@ -934,7 +934,7 @@ int server_run(const struct server_config *cfg, server_ready_fn ready,
 	memset(&srv, 0, sizeof(srv));
 	if (server_setup(&srv, cfg, &port) < 0)
 		goto out;
-	if (ready != NULL && ready(port, arg) < 0)
+	if (ready && ready(port, arg) < 0)
 		goto out;
 	if (event_base_dispatch(srv.base) < 0) {
 		diag_error("test server: event loop failed");
@@ -1028,7 +1028,7 @@ static long read_port(int fd)
 			return 0;
 		len += (size_t)n;
 		buf[len] = '\0';
-		if (strchr(buf, '\n') != NULL)
+		if (strchr(buf, '\n'))
 			break;
 		if (len == sizeof(buf) - 1)
 			return 0;
@@ -1175,7 +1175,7 @@ static int control_call(unsigned port, const char *name, int post, long want,
 		return -1;
 	}
 	h = curl_easy_init();
-	if (h == NULL) {
+	if (!h) {
 		diag_error("test server: %s: cannot make a curl handle", name);
 		return -1;
 	}
@@ -1219,7 +1219,7 @@ static const char *json_value(const char *text, const char *key)
 	size_t klen = strlen(key);
 	const char *p = text;
 
-	while ((p = strchr(p, '"')) != NULL) {
+	while ((p = strchr(p, '"'))) {
 		p++;
 		if (strncmp(p, key, klen) == 0 && p[klen] == '"') {
 			p += klen + 1;
@@ -1231,7 +1231,7 @@ static const char *json_value(const char *text, const char *key)
 		}
 		/* Skip the rest of this string, keys and values alike. */
 		p = strchr(p, '"');
-		if (p == NULL)
+		if (!p)
 			return NULL;
 		p++;
 	}
@@ -1244,7 +1244,7 @@ static int json_u64(const char *text, const char *key, uint64_t *out)
 	unsigned long long v;
 	char *end;
 
-	if (p == NULL || !isdigit((unsigned char)*p))
+	if (!p || !isdigit((unsigned char)*p))
 		return -1;
 	errno = 0;
 	v = strtoull(p, &end, 10);
@@ -1259,7 +1259,7 @@ static int json_digest(const char *text, char out[17])
 	const char *p = json_value(text, "digest");
 	int i;
 
-	if (p == NULL || *p++ != '"')
+	if (!p || *p++ != '"')
 		return -1;
 	for (i = 0; i < 16; i++) {
 		if (!isxdigit((unsigned char)p[i]))
