@@ -28,20 +28,28 @@ static const char run_help[] =
     "describes, and print timeit-style best-of-N results per cell\n"
     "(strategy x url count x concurrency) with a comparison.\n"
     "\n"
-    "  -r, --repeat N         repeats per cell, best of N (overrides the scenario)\n"
+    "  -r, --repeat N         repeats per cell, best of N (overrides the "
+    "scenario)\n"
     "  -n, --loops N          loops per repeat (overrides the scenario)\n"
-    "  -s, --strategy NAME    run only this strategy; repeatable. NAME is a name\n"
-    "                         from the scenario's list, a plugin name, or a path\n"
+    "  -s, --strategy NAME    run only this strategy; repeatable. NAME is a "
+    "name\n"
+    "                         from the scenario's list, a plugin name, or a "
+    "path\n"
     "                         to a plugin .so\n"
-    "      --json FILE        also write every result as JSON to FILE; with '-'\n"
-    "                         the JSON goes to stdout instead of the text report\n"
+    "      --json FILE        also write every result as JSON to FILE; with "
+    "'-'\n"
+    "                         the JSON goes to stdout instead of the text "
+    "report\n"
     "      --plugin-dir DIR   search DIR for plugins first; repeatable\n"
-    "      --list-plugins     list the plugins found and the files they are in\n"
+    "      --list-plugins     list the plugins found and the files they are "
+    "in\n"
     "      --plugin-help NAME show a plugin's summary and options\n"
     "      --dry-run          check the scenario and plugins, print the cells\n"
     "                         that would run, and run nothing\n"
-    "      --deadline SECONDS stop the run after SECONDS: the cell running then\n"
-    "                         is stopped, later ones are not run (overrides the\n"
+    "      --deadline SECONDS stop the run after SECONDS: the cell running "
+    "then\n"
+    "                         is stopped, later ones are not run (overrides "
+    "the\n"
     "                         scenario's deadline_s)\n"
     "  -q, --quiet            print only the result lines: no progress, no\n"
     "                         warnings, no comparison\n"
@@ -67,7 +75,8 @@ static const char serve_help[] =
     "serve until SIGINT or SIGTERM.\n"
     "\n"
     "  -p, --port P           port to listen on (default 0: any free port)\n"
-    "      --latency SPEC     delay each response: MS (fixed), uniform:MIN:MAX\n"
+    "      --latency SPEC     delay each response: MS (fixed), "
+    "uniform:MIN:MAX\n"
     "                         or lognormal:MEDIAN:P99, in milliseconds\n"
     "                         (default 0)\n"
     "  -l, --latency-ms MS    the same as --latency MS\n"
@@ -132,8 +141,8 @@ static int parse_number(const char *opt, const char *text, uint64_t min,
 {
 	int64_t v;
 
-	if (scenario_parse_int(text, &v) == 0 && v >= 0 &&
-	    (uint64_t)v >= min && (uint64_t)v <= max) {
+	if (scenario_parse_int(text, &v) == 0 && v >= 0 && (uint64_t)v >= min &&
+	    (uint64_t)v <= max) {
 		*out = (uint64_t)v;
 		return 0;
 	}
@@ -191,7 +200,8 @@ static int parse_seed(const char *text, uint64_t *out)
 	}
 	if (s == text || *s != '\0')
 		return usage_error("serve: --seed: '%s' is not an integer "
-		                   "from 0 to %" PRIu64, text, UINT64_MAX);
+		                   "from 0 to %" PRIu64,
+		                   text, UINT64_MAX);
 	*out = v;
 	return 0;
 }
@@ -215,7 +225,8 @@ static int parse_route_latency(const char *text, struct server_config *cfg)
 
 	if (!eq || (size_t)(eq - text) >= sizeof(name))
 		return usage_error("serve: --route-latency: '%s' is not "
-		                   "ROUTE=SPEC", text);
+		                   "ROUTE=SPEC",
+		                   text);
 	memcpy(name, text, (size_t)(eq - text));
 	name[eq - text] = '\0';
 	route = server_route_lookup(name);
@@ -329,7 +340,6 @@ static int parse_serve(int argc, char **argv, struct cli_options *o)
 		                   argv[optind]);
 	return 0;
 }
-
 
 int cli_parse(int argc, char **argv, struct cli_options *o)
 {

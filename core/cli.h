@@ -18,23 +18,23 @@ enum cli_action {
 	CLI_RUN,
 	CLI_LIST_PLUGINS,
 	CLI_PLUGIN_HELP,
-	CLI_EXIT_OK,      /* --help or --version was printed */
+	CLI_EXIT_OK, /* --help or --version was printed */
 	CLI_SERVE
 };
 
 struct cli_options {
 	enum cli_action action;
 	const char *scenario;
-	unsigned repeat, loops;        /* 0: as the scenario says */
-	char **strategies;             /* -s, in order; points into argv */
+	unsigned repeat, loops; /* 0: as the scenario says */
+	char **strategies;      /* -s, in order; points into argv */
 	size_t strategy_len;
-	char **plugin_dirs;            /* --plugin-dir, in order */
+	char **plugin_dirs; /* --plugin-dir, in order */
 	size_t plugin_dir_len;
-	const char *json;              /* --json FILE; "-" is stdout */
-	const char *plugin_help;       /* --plugin-help NAME */
+	const char *json;        /* --json FILE; "-" is stdout */
+	const char *plugin_help; /* --plugin-help NAME */
 	int dry_run;
-	unsigned deadline_s;           /* 0: as the scenario says */
-	struct server_config serve;    /* concbench serve */
+	unsigned deadline_s;        /* 0: as the scenario says */
+	struct server_config serve; /* concbench serve */
 };
 
 /*

@@ -27,18 +27,18 @@ enum { ADDED_LISTING = 1, ADDED_FOUND = 2 };
 struct host_job {
 	struct concbench_job pub;
 	struct fetch_setup *fs;
-	unsigned kind;          /* 0 static, or ADDED_* */
-	uint64_t page;          /* of a listing */
+	unsigned kind; /* 0 static, or ADDED_* */
+	uint64_t page; /* of a listing */
 	uint64_t bytes;
-	int keep_body;          /* checks or a listing read it */
-	int more;               /* a listing's "there is more" header said so */
-	int body_cut;           /* the body outgrew FETCH_BODY_MAX */
-	char *body;             /* kept body, NUL-terminated */
+	int keep_body; /* checks or a listing read it */
+	int more;      /* a listing's "there is more" header said so */
+	int body_cut;  /* the body outgrew FETCH_BODY_MAX */
+	char *body;    /* kept body, NUL-terminated */
 	size_t body_len, body_cap;
 	const char *request_body; /* NULL: none */
 	size_t request_body_len;
 	char errbuf[CURL_ERROR_SIZE];
-	char url[];             /* then the request body, if any */
+	char url[]; /* then the request body, if any */
 };
 
 static struct fetch_setup *setup_of(struct concbench_host *host)
@@ -167,10 +167,10 @@ static size_t describe_job(struct fetch_setup *fs, uint64_t index,
 	if (kind == ADDED_LISTING) {
 		v.per_page = scn->discover.per_page;
 		v.start = number * v.per_page;
-		used = (size_t)snprintf(buf, len, "%s",
-		                        scn->discover.url[0] == '/' && fs->base_url
-		                            ? fs->base_url
-		                            : "");
+		used = (size_t)snprintf(
+		    buf, len, "%s",
+		    scn->discover.url[0] == '/' && fs->base_url ? fs->base_url
+		                                                : "");
 		used += urlset_expand(scn->discover.url, URLSET_STRICT, &v,
 		                      used < len ? buf + used : NULL,
 		                      used < len ? len - used : 0);
@@ -209,8 +209,8 @@ static struct host_job *job_new(struct fetch_setup *fs, uint64_t index)
 	if (index >= fs->static_jobs &&
 	    jobs_added(fs->jobs, index, &kind, &number, &text) < 0)
 		return NULL;
-	need = describe_job(fs, index, kind, number, text, small,
-	                    sizeof(small), &body_at);
+	need = describe_job(fs, index, kind, number, text, small, sizeof(small),
+	                    &body_at);
 	job = malloc(sizeof(*job) + need);
 	if (!job)
 		return NULL;
@@ -225,8 +225,7 @@ static struct host_job *job_new(struct fetch_setup *fs, uint64_t index)
 	job->fs = fs;
 	job->kind = kind;
 	job->page = number;
-	if (kind == ADDED_LISTING ? scn->discover.body
-	                          : scn->request.body) {
+	if (kind == ADDED_LISTING ? scn->discover.body : scn->request.body) {
 		job->request_body = job->url + body_at;
 		job->request_body_len = strlen(job->request_body);
 	}
@@ -361,10 +360,10 @@ static CURL *host_easy(struct concbench_host *host, struct concbench_job *pub,
 		       "%s: cannot create a curl handle", job->url);
 		return NULL;
 	}
-#define SET(opt, val)                                                       \
-	do {                                                                \
-		if (rc == CURLE_OK)                                         \
-			rc = curl_easy_setopt(easy, opt, val);              \
+#define SET(opt, val)                                                          \
+	do {                                                                   \
+		if (rc == CURLE_OK)                                            \
+			rc = curl_easy_setopt(easy, opt, val);                 \
 	} while (0)
 	SET(CURLOPT_URL, &job->url[0]);
 	SET(CURLOPT_NOSIGNAL, 1L);
@@ -514,7 +513,8 @@ static void check_target(struct fetch_setup *fs, struct host_job *job)
 			return;
 		}
 		if (jobs_note_x_of_n(fs->jobs, x, n, why, sizeof(why)) < 0) {
-			finish(fs, job, JOB_FAIL_CHECK, "%s: %s", job->url, why);
+			finish(fs, job, JOB_FAIL_CHECK, "%s: %s", job->url,
+			       why);
 			return;
 		}
 	}
@@ -524,7 +524,7 @@ static void check_target(struct fetch_setup *fs, struct host_job *job)
 struct listing {
 	struct fetch_setup *fs;
 	size_t items;
-	int adding;             /* the second walk: add the jobs */
+	int adding; /* the second walk: add the jobs */
 	char problem[JOBS_ERROR_MAX];
 };
 
@@ -565,7 +565,8 @@ static void read_listing(struct fetch_setup *fs, struct host_job *job)
 	if (!job->body || job->body_cut) {
 		finish(fs, job, JOB_FAIL_DISCOVERY,
 		       "%s: listing page %" PRIu64 " has %s body", job->url,
-		       job->page + 1, job->body_cut ? "too large a" : "an empty");
+		       job->page + 1,
+		       job->body_cut ? "too large a" : "an empty");
 		return;
 	}
 	rc = json_string_array(job->body, job->body_len, on_listed, &l, err,
@@ -631,16 +632,15 @@ static void host_done(struct concbench_host *host, struct concbench_job *pub,
 		                      : curl_easy_strerror(result));
 		return;
 	}
-	if (!easy ||
-	    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status) !=
-	        CURLE_OK) {
+	if (!easy || curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status) !=
+	                 CURLE_OK) {
 		finish(fs, job, JOB_FAIL_TRANSFER, "%s: no response status",
 		       job->url);
 		return;
 	}
-	if (job->kind == ADDED_LISTING ? status < 200 || status > 299
-	                               : !status_expected(&fs->scn->check,
-	                                                  status)) {
+	if (job->kind == ADDED_LISTING
+	        ? status < 200 || status > 299
+	        : !status_expected(&fs->scn->check, status)) {
 		finish(fs, job, JOB_FAIL_STATUS, "%s: HTTP status %ld",
 		       job->url, status);
 		return;
@@ -704,8 +704,8 @@ static void host_log(struct concbench_host *host,
 		return;
 	if ((unsigned)level > CONCBENCH_LOG_DEBUG)
 		level = CONCBENCH_LOG_DEBUG;
-	used = snprintf(line, sizeof(line), "concbench: %s: %s: ",
-	                host->strategy, names[level]);
+	used = snprintf(line, sizeof(line),
+	                "concbench: %s: %s: ", host->strategy, names[level]);
 	va_start(ap, fmt);
 	vsnprintf(line + used, sizeof(line) - (size_t)used, fmt, ap);
 	va_end(ap);

@@ -25,18 +25,18 @@
 struct fetch_setup {
 	struct job_table *jobs;
 	const struct scenario *scn;
-	uint64_t static_jobs;   /* the URL count of the cell */
-	const char *base_url;   /* prefix of relative URLs, or NULL */
-	int no_proxy;           /* the embedded server: never via a proxy */
+	uint64_t static_jobs; /* the URL count of the cell */
+	const char *base_url; /* prefix of relative URLs, or NULL */
+	int no_proxy;         /* the embedded server: never via a proxy */
 	unsigned timeout_ms;
 	unsigned concurrency;
 	const struct strategy_spec *spec;
 	/* Made by fetch_prepare(). */
-	struct curl_slist *headers;       /* of every job but listings */
-	struct curl_slist *list_headers;  /* of listing requests */
+	struct curl_slist *headers;      /* of every job but listings */
+	struct curl_slist *list_headers; /* of listing requests */
 	regex_t match;
 	int has_match;
-	char origin[512];       /* where discovered paths are resolved */
+	char origin[512]; /* where discovered paths are resolved */
 };
 
 /*

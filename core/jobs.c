@@ -26,25 +26,25 @@
 struct added_job {
 	unsigned kind;
 	uint64_t number;
-	size_t text;            /* offset into the text area; SIZE_MAX: none */
+	size_t text; /* offset into the text area; SIZE_MAX: none */
 };
 
 struct job_table {
 	size_t mapped;
 	uint64_t static_count;
-	uint64_t extra;                 /* room for added jobs */
-	uint64_t x_room;                /* the largest N of "x of N" */
+	uint64_t extra;  /* room for added jobs */
+	uint64_t x_room; /* the largest N of "x of N" */
 	size_t text_room;
-	_Atomic uint64_t published;     /* jobs [0, published) exist */
-	_Atomic uint64_t reserved;      /* slots taken by jobs_add() */
-	_Atomic uint64_t next;          /* the next job to hand out */
+	_Atomic uint64_t published; /* jobs [0, published) exist */
+	_Atomic uint64_t reserved;  /* slots taken by jobs_add() */
+	_Atomic uint64_t next;      /* the next job to hand out */
 	_Atomic size_t text_used;
 	_Atomic uint32_t producers;
 	/* A futex word: bumped whenever jobs appear or a producer ends. */
 	_Atomic uint32_t generation;
 	_Atomic uint64_t ok, failed, bytes, matches;
 	_Atomic uint64_t failures[JOB_FAIL_KINDS];
-	_Atomic uint64_t x_total;       /* the N of "x of N"; 0: none yet */
+	_Atomic uint64_t x_total; /* the N of "x of N"; 0: none yet */
 	_Atomic int error_taken;
 	_Atomic int error_ready;
 	char first_error[JOBS_ERROR_MAX];
@@ -86,8 +86,9 @@ struct job_table *jobs_create_dynamic(uint64_t count, uint64_t extra,
 {
 	/* N is what the bodies say, not what was found: a discovery cut
 	 * short still checks its files against the N they name. */
-	uint64_t x_room = extra == 0 ? 0 : extra > JOBS_X_ROOM ? extra
-	                                                        : JOBS_X_ROOM;
+	uint64_t x_room = extra == 0            ? 0
+	                  : extra > JOBS_X_ROOM ? extra
+	                                        : JOBS_X_ROOM;
 	size_t size = sizeof(struct job_table) +
 	              (size_t)extra * sizeof(struct added_job) +
 	              (size_t)x_room + 1 + text_bytes + (size_t)(count + extra);
@@ -274,9 +275,8 @@ static void count_completion(struct job_table *t, uint64_t index)
 	if (index >= atomic_load(&t->published))
 		return;
 	seen = atomic_load(&c[index]);
-	while (seen < 2 &&
-	       !atomic_compare_exchange_weak(&c[index], &seen,
-	                                     (uint8_t)(seen + 1)))
+	while (seen < 2 && !atomic_compare_exchange_weak(&c[index], &seen,
+	                                                 (uint8_t)(seen + 1)))
 		;
 }
 
@@ -340,7 +340,8 @@ int jobs_note_x_of_n(struct job_table *t, uint64_t x, uint64_t n, char *why,
 
 	if (n == 0 || n > t->x_room || x == 0 || x > n) {
 		snprintf(why, whylen,
-		         "\"%" PRIu64 " of %" PRIu64 "\" is out of range", x, n);
+		         "\"%" PRIu64 " of %" PRIu64 "\" is out of range", x,
+		         n);
 		return -1;
 	}
 	if (!atomic_compare_exchange_strong(&t->x_total, &expected, n) &&
@@ -353,8 +354,8 @@ int jobs_note_x_of_n(struct job_table *t, uint64_t x, uint64_t n, char *why,
 	}
 	seen = x_seen(t);
 	was = atomic_load(&seen[x]);
-	while (was < 2 &&
-	       !atomic_compare_exchange_weak(&seen[x], &was, (uint8_t)(was + 1)))
+	while (was < 2 && !atomic_compare_exchange_weak(&seen[x], &was,
+	                                                (uint8_t)(was + 1)))
 		;
 	return 0;
 }

@@ -25,11 +25,11 @@ struct job_table;
 
 /* Why a job failed, as counted per loop. */
 enum job_failure {
-	JOB_FAIL_TRANSFER,    /* the transfer did not complete */
-	JOB_FAIL_STATUS,      /* an unexpected HTTP status */
-	JOB_FAIL_CHECK,       /* the body failed a response check */
-	JOB_FAIL_DISCOVERY,   /* a listing could not be used */
-	JOB_FAIL_LOST,        /* the strategy lost the job (a worker died) */
+	JOB_FAIL_TRANSFER,  /* the transfer did not complete */
+	JOB_FAIL_STATUS,    /* an unexpected HTTP status */
+	JOB_FAIL_CHECK,     /* the body failed a response check */
+	JOB_FAIL_DISCOVERY, /* a listing could not be used */
+	JOB_FAIL_LOST,      /* the strategy lost the job (a worker died) */
 	JOB_FAIL_KINDS
 };
 
@@ -38,14 +38,14 @@ const char *jobs_failure_name(enum job_failure kind);
 
 /* What one loop did, as checked after it. */
 struct loop_tally {
-	uint64_t jobs;        /* jobs that existed in the loop */
-	uint64_t ok;          /* results recorded as success */
-	uint64_t failed;      /* results recorded as failure */
+	uint64_t jobs;   /* jobs that existed in the loop */
+	uint64_t ok;     /* results recorded as success */
+	uint64_t failed; /* results recorded as failure */
 	uint64_t failures[JOB_FAIL_KINDS];
-	uint64_t missing;     /* jobs never reported */
-	uint64_t duplicated;  /* jobs reported more than once */
-	uint64_t bytes;       /* body bytes received */
-	uint64_t matches;     /* regex matches counted by checks */
+	uint64_t missing;    /* jobs never reported */
+	uint64_t duplicated; /* jobs reported more than once */
+	uint64_t bytes;      /* body bytes received */
+	uint64_t matches;    /* regex matches counted by checks */
 	/* The x-of-N check: N as reported, and the x never or doubly seen. */
 	uint64_t x_total, x_missing, x_duplicated;
 	char first_error[JOBS_ERROR_MAX]; /* "" if none */

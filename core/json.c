@@ -29,7 +29,7 @@ struct parser {
 };
 
 static int fail_at(struct parser *p, size_t at, const char *fmt, ...)
-	CB_PRINTF(3, 4);
+    CB_PRINTF(3, 4);
 
 static int fail_at(struct parser *p, size_t at, const char *fmt, ...)
 {
@@ -151,17 +151,17 @@ static int parse_unicode_escape(struct parser *p, size_t escape_at)
 	if (p->len - p->pos < 2 || p->text[p->pos] != '\\' ||
 	    p->text[p->pos + 1] != 'u')
 		return fail_at(p, escape_at,
-			       "high surrogate \\u%04lx without a low one", hi);
+		               "high surrogate \\u%04lx without a low one", hi);
 	p->pos += 2;
 	lo = read_hex4(p);
 	if (lo < 0)
 		return fail_at(p, p->pos - 2, "\\u needs four hex digits");
 	if (lo < 0xdc00 || lo > 0xdfff)
 		return fail_at(p, escape_at,
-			       "high surrogate \\u%04lx without a low one", hi);
+		               "high surrogate \\u%04lx without a low one", hi);
 	p->pos += 4;
 	emit_utf8(p, 0x10000 + (((unsigned long)hi - 0xd800) << 10) +
-		     ((unsigned long)lo - 0xdc00));
+	                 ((unsigned long)lo - 0xdc00));
 	return 0;
 }
 
@@ -223,8 +223,10 @@ static int parse_string(struct parser *p)
 			return 0;
 		}
 		if (c < 0x20)
-			return fail_at(p, at, "control character 0x%02x in a "
-				       "string", c);
+			return fail_at(p, at,
+			               "control character 0x%02x in a "
+			               "string",
+			               c);
 		if (c < 0x80 && c != '\\') {
 			emit(p, &c, 1);
 			p->pos++;
@@ -244,23 +246,38 @@ static int parse_string(struct parser *p)
 		c = p->text[at + 1];
 		p->pos += 2;
 		switch (c) {
-		case '"': case '\\': case '/':
+		case '"':
+		case '\\':
+		case '/':
 			emit(p, &c, 1);
 			break;
-		case 'b': emit(p, "\b", 1); break;
-		case 'f': emit(p, "\f", 1); break;
-		case 'n': emit(p, "\n", 1); break;
-		case 'r': emit(p, "\r", 1); break;
-		case 't': emit(p, "\t", 1); break;
+		case 'b':
+			emit(p, "\b", 1);
+			break;
+		case 'f':
+			emit(p, "\f", 1);
+			break;
+		case 'n':
+			emit(p, "\n", 1);
+			break;
+		case 'r':
+			emit(p, "\r", 1);
+			break;
+		case 't':
+			emit(p, "\t", 1);
+			break;
 		case 'u':
 			if (parse_unicode_escape(p, at) < 0)
 				return -1;
 			break;
 		default:
 			if (c > 0x20 && c < 0x7f)
-				return fail_at(p, at, "invalid escape '\\%c'", c);
-			return fail_at(p, at, "invalid escape: backslash and "
-				       "byte 0x%02x", c);
+				return fail_at(p, at, "invalid escape '\\%c'",
+				               c);
+			return fail_at(p, at,
+			               "invalid escape: backslash and "
+			               "byte 0x%02x",
+			               c);
 		}
 	}
 }
@@ -311,7 +328,7 @@ static int parse_number(struct parser *p, int *is_int, int64_t *value)
 		*is_int = 0;
 		if (!is_digit(peek(p)))
 			return fail_unexpected(p, p->pos,
-					       "expected a digit after '.'");
+			                       "expected a digit after '.'");
 		while (is_digit(peek(p)))
 			p->pos++;
 	}
@@ -321,13 +338,14 @@ static int parse_number(struct parser *p, int *is_int, int64_t *value)
 		if (peek(p) == '+' || peek(p) == '-')
 			p->pos++;
 		if (!is_digit(peek(p)))
-			return fail_unexpected(p, p->pos,
-					       "expected a digit in the exponent");
+			return fail_unexpected(
+			    p, p->pos, "expected a digit in the exponent");
 		while (is_digit(peek(p)))
 			p->pos++;
 	}
 	if (*is_int)
-		*value = negative ? (int64_t)(0 - magnitude) : (int64_t)magnitude;
+		*value =
+		    negative ? (int64_t)(0 - magnitude) : (int64_t)magnitude;
 	return 0;
 }
 
@@ -353,7 +371,7 @@ static int parse_container(struct parser *p, unsigned depth)
 
 	if (depth > JSON_MAX_DEPTH)
 		return fail_at(p, p->pos, "nested deeper than %d",
-			       JSON_MAX_DEPTH);
+		               JSON_MAX_DEPTH);
 	p->pos++;
 	skip_blanks(p);
 	if (peek(p) == close) {
@@ -364,14 +382,14 @@ static int parse_container(struct parser *p, unsigned depth)
 		if (object) {
 			skip_blanks(p);
 			if (peek(p) != '"')
-				return fail_unexpected(p, p->pos,
-						       "expected a member name");
+				return fail_unexpected(
+				    p, p->pos, "expected a member name");
 			if (parse_string(p) < 0)
 				return -1;
 			skip_blanks(p);
 			if (peek(p) != ':')
 				return fail_unexpected(p, p->pos,
-						       "expected ':'");
+				                       "expected ':'");
 			p->pos++;
 		}
 		if (parse_value(p, depth) < 0)
@@ -382,9 +400,9 @@ static int parse_container(struct parser *p, unsigned depth)
 			return 0;
 		}
 		if (peek(p) != ',')
-			return fail_unexpected(p, p->pos, object ?
-					       "expected ',' or '}'" :
-					       "expected ',' or ']'");
+			return fail_unexpected(p, p->pos,
+			                       object ? "expected ',' or '}'"
+			                              : "expected ',' or ']'");
 		p->pos++;
 	}
 }
@@ -416,7 +434,7 @@ static int parse_value(struct parser *p, unsigned depth)
 }
 
 static void parser_init(struct parser *p, const char *text, size_t len,
-			char *err, size_t errlen)
+                        char *err, size_t errlen)
 {
 	memset(p, 0, sizeof(*p));
 	p->text = (const unsigned char *)text;
@@ -437,7 +455,7 @@ int json_check(const char *text, size_t len, char *err, size_t errlen)
 	skip_blanks(&p);
 	if (p.pos < p.len)
 		return fail_unexpected(&p, p.pos,
-				       "expected the end after the value");
+		                       "expected the end after the value");
 	return 0;
 }
 
@@ -447,7 +465,7 @@ int json_check(const char *text, size_t len, char *err, size_t errlen)
  */
 
 int json_string_array(const char *text, size_t len, json_string_fn fn,
-		      void *arg, char *err, size_t errlen)
+                      void *arg, char *err, size_t errlen)
 {
 	struct parser p;
 	int rc = 0;
@@ -482,15 +500,14 @@ int json_string_array(const char *text, size_t len, json_string_fn fn,
 		skip_blanks(&p);
 		if (peek(&p) == ']')
 			break;
-		p.pos++;        /* the comma */
+		p.pos++; /* the comma */
 	}
 out:
 	free(p.decoded);
 	return rc;
 }
 
-int json_object_int(const char *text, size_t len, const char *key,
-		    int64_t *out)
+int json_object_int(const char *text, size_t len, const char *key, int64_t *out)
 {
 	size_t key_len = strlen(key);
 	struct parser p;
@@ -516,9 +533,9 @@ int json_object_int(const char *text, size_t len, const char *key,
 			break;
 		}
 		match = p.decoded_len == key_len &&
-			memcmp(p.decoded, key, key_len) == 0;
+		        memcmp(p.decoded, key, key_len) == 0;
 		skip_blanks(&p);
-		p.pos++;        /* the colon */
+		p.pos++; /* the colon */
 		skip_blanks(&p);
 		if (match && (peek(&p) == '-' || is_digit(peek(&p)))) {
 			if (parse_number(&p, &is_int, &value) < 0) {

@@ -19,9 +19,9 @@
 #define TWO_PI 6.283185307179586
 
 static const char *const model_names[] = {
-	[LATENCY_FIXED] = "fixed",
-	[LATENCY_UNIFORM] = "uniform",
-	[LATENCY_LOGNORMAL] = "lognormal",
+    [LATENCY_FIXED] = "fixed",
+    [LATENCY_UNIFORM] = "uniform",
+    [LATENCY_LOGNORMAL] = "lognormal",
 };
 
 int latency_check(const struct latency_spec *spec, char *err, size_t errlen)
@@ -30,40 +30,48 @@ int latency_check(const struct latency_spec *spec, char *err, size_t errlen)
 	case LATENCY_FIXED:
 		if (spec->ms <= LATENCY_MAX_MS)
 			return 0;
-		snprintf(err, errlen, "latency %u ms is above the maximum, "
-			 "%u ms", spec->ms, LATENCY_MAX_MS);
+		snprintf(err, errlen,
+		         "latency %u ms is above the maximum, "
+		         "%u ms",
+		         spec->ms, LATENCY_MAX_MS);
 		return -1;
 	case LATENCY_UNIFORM:
 		if (spec->min_ms > spec->max_ms) {
-			snprintf(err, errlen, "uniform latency: the minimum, "
-				 "%u ms, is above the maximum, %u ms",
-				 spec->min_ms, spec->max_ms);
+			snprintf(err, errlen,
+			         "uniform latency: the minimum, "
+			         "%u ms, is above the maximum, %u ms",
+			         spec->min_ms, spec->max_ms);
 			return -1;
 		}
 		if (spec->max_ms > LATENCY_MAX_MS) {
-			snprintf(err, errlen, "uniform latency: the maximum, "
-				 "%u ms, is above %u ms", spec->max_ms,
-				 LATENCY_MAX_MS);
+			snprintf(err, errlen,
+			         "uniform latency: the maximum, "
+			         "%u ms, is above %u ms",
+			         spec->max_ms, LATENCY_MAX_MS);
 			return -1;
 		}
 		return 0;
 	case LATENCY_LOGNORMAL:
 		/* A median of 0 has no logarithm: the model needs m >= 1. */
 		if (spec->median_ms < 1) {
-			snprintf(err, errlen, "lognormal latency: the median "
-				 "must be at least 1 ms");
+			snprintf(err, errlen,
+			         "lognormal latency: the median "
+			         "must be at least 1 ms");
 			return -1;
 		}
 		if (spec->p99_ms < spec->median_ms) {
-			snprintf(err, errlen, "lognormal latency: the 99th "
-				 "percentile, %u ms, is below the median, %u ms",
-				 spec->p99_ms, spec->median_ms);
+			snprintf(
+			    err, errlen,
+			    "lognormal latency: the 99th "
+			    "percentile, %u ms, is below the median, %u ms",
+			    spec->p99_ms, spec->median_ms);
 			return -1;
 		}
 		if (spec->p99_ms > LATENCY_MAX_MS) {
-			snprintf(err, errlen, "lognormal latency: the 99th "
-				 "percentile, %u ms, is above %u ms",
-				 spec->p99_ms, LATENCY_MAX_MS);
+			snprintf(err, errlen,
+			         "lognormal latency: the 99th "
+			         "percentile, %u ms, is above %u ms",
+			         spec->p99_ms, LATENCY_MAX_MS);
 			return -1;
 		}
 		return 0;
@@ -111,7 +119,7 @@ static int parse_pair(const char *text, unsigned *a, unsigned *b)
 }
 
 int latency_parse(const char *text, struct latency_spec *spec, char *err,
-		  size_t errlen)
+                  size_t errlen)
 {
 	static const char uniform[] = "uniform:", lognormal[] = "lognormal:";
 	struct latency_spec s;
@@ -122,33 +130,41 @@ int latency_parse(const char *text, struct latency_spec *spec, char *err,
 	if (strncmp(text, uniform, sizeof(uniform) - 1) == 0) {
 		s.model = LATENCY_UNIFORM;
 		rc = parse_pair(text + sizeof(uniform) - 1, &s.min_ms,
-				&s.max_ms);
+		                &s.max_ms);
 		if (rc == -1) {
-			snprintf(err, errlen, "'%s' is not uniform:MIN:MAX "
-				 "(milliseconds)", text);
+			snprintf(err, errlen,
+			         "'%s' is not uniform:MIN:MAX "
+			         "(milliseconds)",
+			         text);
 			return -1;
 		}
 	} else if (strncmp(text, lognormal, sizeof(lognormal) - 1) == 0) {
 		s.model = LATENCY_LOGNORMAL;
 		rc = parse_pair(text + sizeof(lognormal) - 1, &s.median_ms,
-				&s.p99_ms);
+		                &s.p99_ms);
 		if (rc == -1) {
-			snprintf(err, errlen, "'%s' is not lognormal:MEDIAN:P99 "
-				 "(milliseconds)", text);
+			snprintf(err, errlen,
+			         "'%s' is not lognormal:MEDIAN:P99 "
+			         "(milliseconds)",
+			         text);
 			return -1;
 		}
 	} else {
 		rc = parse_ms(&p, &s.ms);
 		if (rc == -1 || *p != '\0') {
-			snprintf(err, errlen, "'%s' is not a latency: MS, "
-				 "uniform:MIN:MAX or lognormal:MEDIAN:P99 "
-				 "(milliseconds)", text);
+			snprintf(err, errlen,
+			         "'%s' is not a latency: MS, "
+			         "uniform:MIN:MAX or lognormal:MEDIAN:P99 "
+			         "(milliseconds)",
+			         text);
 			return -1;
 		}
 	}
 	if (rc == -2) {
-		snprintf(err, errlen, "'%s': a latency above the maximum, "
-			 "%u ms", text, LATENCY_MAX_MS);
+		snprintf(err, errlen,
+		         "'%s': a latency above the maximum, "
+		         "%u ms",
+		         text, LATENCY_MAX_MS);
 		return -1;
 	}
 	if (latency_check(&s, err, errlen) < 0)
@@ -163,13 +179,11 @@ int latency_format(const struct latency_spec *spec, char *buf, size_t len)
 	case LATENCY_FIXED:
 		return snprintf(buf, len, "%u", spec->ms);
 	case LATENCY_UNIFORM:
-		return snprintf(buf, len, "%s:%u:%u",
-				model_names[spec->model], spec->min_ms,
-				spec->max_ms);
+		return snprintf(buf, len, "%s:%u:%u", model_names[spec->model],
+		                spec->min_ms, spec->max_ms);
 	case LATENCY_LOGNORMAL:
-		return snprintf(buf, len, "%s:%u:%u",
-				model_names[spec->model], spec->median_ms,
-				spec->p99_ms);
+		return snprintf(buf, len, "%s:%u:%u", model_names[spec->model],
+		                spec->median_ms, spec->p99_ms);
 	}
 	return snprintf(buf, len, "?");
 }
@@ -181,7 +195,7 @@ static double unit_interval(uint64_t r)
 }
 
 uint64_t latency_draw_us(const struct latency_spec *spec, uint64_t seed,
-			 uint64_t n)
+                         uint64_t n)
 {
 	/* Distinct for every n under one seed: both steps are bijections. */
 	uint64_t base = mix64(mix64(seed) ^ n);
@@ -194,8 +208,8 @@ uint64_t latency_draw_us(const struct latency_spec *spec, uint64_t seed,
 	case LATENCY_FIXED:
 		return (uint64_t)spec->ms * 1000;
 	case LATENCY_UNIFORM: {
-		uint64_t span = ((uint64_t)spec->max_ms - spec->min_ms) * 1000
-				+ 1;
+		uint64_t span =
+		    ((uint64_t)spec->max_ms - spec->min_ms) * 1000 + 1;
 
 		/* The modulo's bias is below span / 2^64: none to measure. */
 		return (uint64_t)spec->min_ms * 1000 + r1 % span;

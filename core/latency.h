@@ -14,9 +14,9 @@
 #define LATENCY_MAX_MS 3600000u
 
 enum latency_model {
-	LATENCY_FIXED = 0,      /* ms */
-	LATENCY_UNIFORM,        /* min_ms..max_ms, inclusive */
-	LATENCY_LOGNORMAL       /* median_ms, p99_ms (p99 >= median) */
+	LATENCY_FIXED = 0, /* ms */
+	LATENCY_UNIFORM,   /* min_ms..max_ms, inclusive */
+	LATENCY_LOGNORMAL  /* median_ms, p99_ms (p99 >= median) */
 };
 
 /* All zero: fixed, 0 ms. */

@@ -27,18 +27,18 @@ struct run {
 	struct cli_options opts;
 	struct plugin_path path;
 	struct scenario scn;
-	struct strategy_spec *specs;   /* the strategies to run */
-	struct plugin *plugins;        /* loaded, one per spec */
+	struct strategy_spec *specs; /* the strategies to run */
+	struct plugin *plugins;      /* loaded, one per spec */
 	size_t nstrat;
-	int owns_specs;                /* specs were made here, not scn's */
+	int owns_specs; /* specs were made here, not scn's */
 	struct cell *cells;
 	struct cell_result *results;
 	size_t ncells;
 	FILE *json;
 	struct server_process server;
-	size_t server_latency;         /* what the running server serves */
+	size_t server_latency; /* what the running server serves */
 	char base_url[64];
-	unsigned deadline_s;           /* 0: none */
+	unsigned deadline_s; /* 0: none */
 };
 
 static int list_plugins(struct run *run)
@@ -161,7 +161,8 @@ static int load_strategies(struct run *run)
 			return -1;
 		}
 		if (scenario_bind_options(spec, run->plugins[i].desc->options,
-		                          run->scn.path, err, sizeof(err)) < 0) {
+		                          run->scn.path, err,
+		                          sizeof(err)) < 0) {
 			fprintf(stderr, "%s\n", err);
 			return -1;
 		}
@@ -235,11 +236,11 @@ static void skip_rest(struct run *run, size_t from, FILE *text,
 	size_t i;
 
 	for (i = from; i < run->ncells; i++) {
-		snprintf(run->results[i].status,
-		         sizeof(run->results[i].status),
+		snprintf(run->results[i].status, sizeof(run->results[i].status),
 		         "not run: the run's deadline passed");
 		if (text)
-			report_cell(text, cfg, &run->cells[i], &run->results[i]);
+			report_cell(text, cfg, &run->cells[i],
+			            &run->results[i]);
 	}
 }
 
@@ -269,7 +270,8 @@ static int measure(struct run *run, struct run_config *cfg)
 		if (!run->results[i].ok)
 			failed = 1;
 		if (text) {
-			report_cell(text, cfg, &run->cells[i], &run->results[i]);
+			report_cell(text, cfg, &run->cells[i],
+			            &run->results[i]);
 			fflush(text);
 		}
 		if (rc > 0) {
@@ -302,8 +304,8 @@ static int prepare(struct run *run, struct run_config *cfg)
 	cfg->loops = run->opts.loops ? run->opts.loops : run->scn.loops;
 	run->cells = runner_plan(&run->scn, run->specs, run->plugins,
 	                         run->nstrat, &run->ncells);
-	run->results = calloc(run->ncells ? run->ncells : 1,
-	                      sizeof(*run->results));
+	run->results =
+	    calloc(run->ncells ? run->ncells : 1, sizeof(*run->results));
 	if (!run->cells || !run->results) {
 		diag_error("out of memory");
 		return EXIT_CELL_FAILED;
@@ -334,14 +336,14 @@ static int run_scenario(struct run *run)
 	}
 	if (run->scn.base_url)
 		cfg.base_url = run->scn.base_url;
-	run->deadline_s = run->opts.deadline_s ? run->opts.deadline_s
-	                                       : run->scn.deadline_s;
+	run->deadline_s =
+	    run->opts.deadline_s ? run->opts.deadline_s : run->scn.deadline_s;
 	if (run->deadline_s)
 		cfg.deadline = runner_now() + run->deadline_s;
 	rc = measure(run, &cfg);
 	server_stop(&run->server);
-	if (run->json && report_json(run->json, &cfg, run->cells,
-	                             run->results, run->ncells) < 0) {
+	if (run->json && report_json(run->json, &cfg, run->cells, run->results,
+	                             run->ncells) < 0) {
 		diag_error("--json %s: write failed", run->opts.json);
 		if (rc == 0)
 			rc = EXIT_CELL_FAILED;

@@ -25,8 +25,8 @@
 #include "diag.h"
 
 /* The smallest descriptor of ABI 1: every field up to fini. */
-#define DESC_V1_SIZE                                                        \
-	(offsetof(struct concbench_plugin, fini) +                          \
+#define DESC_V1_SIZE                                                           \
+	(offsetof(struct concbench_plugin, fini) +                             \
 	 sizeof(((struct concbench_plugin *)0)->fini))
 
 static int path_add(struct plugin_path *pp, const char *dir, size_t len)
@@ -120,7 +120,8 @@ static int check_options(const struct concbench_option *opt, char *why,
 {
 	for (; opt && opt->name; opt++) {
 		if (!valid_name(opt->name)) {
-			snprintf(why, len, "option name \"%s\" is not [a-z0-9_-]+",
+			snprintf(why, len,
+			         "option name \"%s\" is not [a-z0-9_-]+",
 			         opt->name);
 			return -1;
 		}
@@ -172,8 +173,9 @@ static int check_descriptor(const struct concbench_plugin *d, char *why,
 		return -1;
 	}
 	if (!d->run) {
-		snprintf(why, len, "descriptor has no run callback, which is "
-		                   "mandatory");
+		snprintf(why, len,
+		         "descriptor has no run callback, which is "
+		         "mandatory");
 		return -1;
 	}
 	return check_options(d->options, why, len);
@@ -284,8 +286,8 @@ int plugin_find(const struct plugin_path *pp, const char *name,
 			continue;
 		return plugin_open_named(file, name, p, err, errlen);
 	}
-	used = (size_t)snprintf(err, errlen, "no plugin '%s' (looked for %s.so in",
-	                        name, name);
+	used = (size_t)snprintf(
+	    err, errlen, "no plugin '%s' (looked for %s.so in", name, name);
 	for (i = 0; i < pp->len && used < errlen; i++)
 		used += (size_t)snprintf(err + used, errlen - used, "%s %s",
 		                         i ? "," : "", pp->dirs[i]);
@@ -310,8 +312,7 @@ static int listed(const struct plugin *list, size_t len, const char *name)
 	return 0;
 }
 
-int plugin_list(const struct plugin_path *pp, struct plugin **out,
-                size_t *len)
+int plugin_list(const struct plugin_path *pp, struct plugin **out, size_t *len)
 {
 	struct plugin *list = NULL;
 	size_t n = 0, i;
@@ -336,8 +337,8 @@ int plugin_list(const struct plugin_path *pp, struct plugin **out,
 			/* shadowed by an earlier directory */
 			if (!is_file(file) || listed(list, n, name))
 				continue;
-			if (plugin_open_named(file, name, &p, err, sizeof(err)) <
-			    0) {
+			if (plugin_open_named(file, name, &p, err,
+			                      sizeof(err)) < 0) {
 				diag_warn("skipping %s", err);
 				continue;
 			}
@@ -397,9 +398,8 @@ void plugin_describe(const struct plugin *p, FILE *out)
 		fprintf(out, "    %s (%s", o->name, type_name(o->type));
 		if (o->type == CONCBENCH_OPT_INT && (o->min || o->max))
 			fprintf(out, ", %" PRId64 "..%" PRId64, o->min, o->max);
-		fprintf(out, ", default %s)\n", o->default_value
-		                                    ? o->default_value
-		                                    : "unset");
+		fprintf(out, ", default %s)\n",
+		        o->default_value ? o->default_value : "unset");
 		if (o->help)
 			fprintf(out, "        %s\n", o->help);
 	}

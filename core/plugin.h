@@ -13,8 +13,8 @@
 #include <stdio.h>
 
 struct plugin {
-	char *path;                          /* the file it was loaded from */
-	void *dl;                            /* dlopen handle */
+	char *path; /* the file it was loaded from */
+	void *dl;   /* dlopen handle */
 	const struct concbench_plugin *desc;
 };
 
@@ -49,8 +49,7 @@ int plugin_find(const struct plugin_path *pp, const char *name,
  * sorted by name. Files that fail to load are reported as warnings and
  * skipped. 0, or -1 if out of memory.
  */
-int plugin_list(const struct plugin_path *pp, struct plugin **out,
-                size_t *len);
+int plugin_list(const struct plugin_path *pp, struct plugin **out, size_t *len);
 
 void plugin_close(struct plugin *p);
 void plugin_list_free(struct plugin *list, size_t len);

@@ -50,8 +50,7 @@ void report_cell(FILE *out, const struct run_config *cfg,
 	double scale;
 
 	report_cell_params(cfg->scn, cell, params, sizeof(params));
-	fprintf(out, "%s: %s %s: ", cfg->scn->name, cell->spec->label,
-	        params);
+	fprintf(out, "%s: %s %s: ", cfg->scn->name, cell->spec->label, params);
 	if (!res->ok) {
 		fprintf(out, "FAILED: %s\n", res->status);
 		return;
@@ -132,7 +131,8 @@ void report_comparison(FILE *out, const struct scenario *scn,
 	 * together. */
 	while (i < n) {
 		len = 0;
-		while (i + len < n && cells[i + len].latency == cells[i].latency &&
+		while (i + len < n &&
+		       cells[i + len].latency == cells[i].latency &&
 		       cells[i + len].urls == cells[i].urls &&
 		       cells[i + len].concurrency == cells[i].concurrency) {
 			group[len].cell = &cells[i + len];
@@ -220,12 +220,13 @@ static void json_cell(FILE *out, const struct run_config *cfg,
 	        res->peak_rss);
 	json_string(out, res->ran || res->status[0] ? res->status : "not run");
 	fprintf(out,
-	        ",\n     \"jobs_per_loop\": %" PRIu64 ", \"matches_per_loop\": %" PRIu64
-	        ", \"failures\": {",
+	        ",\n     \"jobs_per_loop\": %" PRIu64
+	        ", \"matches_per_loop\": %" PRIu64 ", \"failures\": {",
 	        res->jobs_per_loop, res->matches_per_loop);
 	for (i = 0; i < JOB_FAIL_KINDS; i++)
 		fprintf(out, "%s\"%s\": %" PRIu64, i ? ", " : "",
-		        jobs_failure_name((enum job_failure)i), res->failures[i]);
+		        jobs_failure_name((enum job_failure)i),
+		        res->failures[i]);
 	fputc('}', out);
 	if (res->has_server_stats) {
 		const struct server_stats *sv = &res->server;

@@ -39,11 +39,8 @@
 #define PARAM_MAX 32
 
 static const char *const route_names[ROUTE_COUNT] = {
-	[ROUTE_PAGE] = "page",
-	[ROUTE_PRICES] = "prices",
-	[ROUTE_LIST] = "list",
-	[ROUTE_FILES] = "files",
-	[ROUTE_ECHO] = "echo",
+    [ROUTE_PAGE] = "page",   [ROUTE_PRICES] = "prices", [ROUTE_LIST] = "list",
+    [ROUTE_FILES] = "files", [ROUTE_ECHO] = "echo",
 };
 
 const char *server_route_name(enum server_route route)
@@ -65,8 +62,8 @@ struct routes {
 	char *page;
 	size_t page_len;
 	uint64_t seed;
-	uint64_t files;                 /* the list API's N */
-	uint64_t file_key[3];           /* of the permutation naming files */
+	uint64_t files;       /* the list API's N */
+	uint64_t file_key[3]; /* of the permutation naming files */
 };
 
 /* ---- deterministic numbers --------------------------------------------- */
@@ -85,7 +82,7 @@ static uint64_t unxorshift(uint64_t y, unsigned s)
 /* The inverse of an odd number modulo 2^64, by Newton's iteration. */
 static uint64_t inverse_odd(uint64_t a)
 {
-	uint64_t x = a;         /* right in the low 3 bits */
+	uint64_t x = a; /* right in the low 3 bits */
 	int i;
 
 	for (i = 0; i < 5; i++)
@@ -120,13 +117,13 @@ static uint64_t file_number(const struct routes *rt, uint64_t name)
 /* ---- the page ---------------------------------------------------------- */
 
 static const char page_head[] =
-	"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-	"<title>concbench test - Search</title></head>\n"
-	"<body><div id=\"b_content\"><ol id=\"b_results\">\n";
+    "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+    "<title>concbench test - Search</title></head>\n"
+    "<body><div id=\"b_content\"><ol id=\"b_results\">\n";
 static const char page_tail[] = "</ol></div></body></html>\n";
 
-static void page_put(char *page, size_t size, size_t *len,
-		     const char *s, size_t n)
+static void page_put(char *page, size_t size, size_t *len, const char *s,
+                     size_t n)
 {
 	if (n > size - *len)
 		n = size - *len;
@@ -152,11 +149,13 @@ static char *page_make(size_t size)
 		return NULL;
 	page_put(page, size, &len, page_head, sizeof(page_head) - 1);
 	for (i = 1;; i++) {
-		int n = snprintf(item, sizeof(item),
-			"<li class=\"b_algo\"><h2><a href=\"https://www.example."
-			"com/result/%u\">Result %u</a></h2><div class=\"b_caption"
-			"\"><p>Snippet of result %u, filler text that stands for "
-			"a real result.</p></div></li>\n", i, i, i);
+		int n = snprintf(
+		    item, sizeof(item),
+		    "<li class=\"b_algo\"><h2><a href=\"https://www.example."
+		    "com/result/%u\">Result %u</a></h2><div class=\"b_caption"
+		    "\"><p>Snippet of result %u, filler text that stands for "
+		    "a real result.</p></div></li>\n",
+		    i, i, i);
 
 		if (n < 0 || (size_t)n >= sizeof(item) ||
 		    size - len < (size_t)n + tail)
@@ -176,15 +175,14 @@ static char *page_make(size_t size)
 static void set_type(struct evhttp_request *req, const char *type)
 {
 	evhttp_add_header(evhttp_request_get_output_headers(req),
-			  "Content-Type", type);
+	                  "Content-Type", type);
 }
 
-static int text_answer(struct evhttp_request *req, int status,
-		       const char *text)
+static int text_answer(struct evhttp_request *req, int status, const char *text)
 {
 	set_type(req, "text/plain");
 	if (evbuffer_add(evhttp_request_get_output_buffer(req), text,
-			 strlen(text)) < 0)
+	                 strlen(text)) < 0)
 		return -1;
 	return status;
 }
@@ -200,7 +198,8 @@ static int add_json_string(struct evbuffer *out, const char *s)
 		if (c == '"' || c == '\\')
 			rc = evbuffer_add_printf(out, "\\%c", c) < 0 ? -1 : 0;
 		else if (c < 0x20)
-			rc = evbuffer_add_printf(out, "\\u%04x", c) < 0 ? -1 : 0;
+			rc =
+			    evbuffer_add_printf(out, "\\u%04x", c) < 0 ? -1 : 0;
 		else
 			rc = evbuffer_add(out, s, 1);
 	}
@@ -209,7 +208,7 @@ static int add_json_string(struct evbuffer *out, const char *s)
 
 /* {"error":"message"}, application/json. */
 static int json_error(struct evhttp_request *req, int status,
-		      const char *message)
+                      const char *message)
 {
 	struct evbuffer *out = evhttp_request_get_output_buffer(req);
 
@@ -221,10 +220,10 @@ static int json_error(struct evhttp_request *req, int status,
 }
 
 static int method_not_allowed(struct evhttp_request *req, const char *allow,
-			      int json)
+                              int json)
 {
 	evhttp_add_header(evhttp_request_get_output_headers(req), "Allow",
-			  allow);
+	                  allow);
 	if (json)
 		return json_error(req, HTTP_BADMETHOD, "method not allowed");
 	return text_answer(req, HTTP_BADMETHOD, "method not allowed\n");
@@ -266,11 +265,10 @@ static int is_leap(unsigned y)
 /* "YYYY-MM-DD", a date of the Gregorian calendar in years 1 to 9999. */
 static int parse_date(const char *s, unsigned *y, unsigned *m, unsigned *d)
 {
-	static const unsigned char days[12] = {
-		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
-	};
-	unsigned v[3] = { 0, 0, 0 };
-	static const unsigned widths[3] = { 4, 2, 2 };
+	static const unsigned char days[12] = {31, 28, 31, 30, 31, 30,
+	                                       31, 31, 30, 31, 30, 31};
+	unsigned v[3] = {0, 0, 0};
+	static const unsigned widths[3] = {4, 2, 2};
 	unsigned field, i;
 
 	for (field = 0; field < 3; field++) {
@@ -293,7 +291,7 @@ static int parse_date(const char *s, unsigned *y, unsigned *m, unsigned *d)
 }
 
 static int answer_prices(const struct routes *rt, struct evhttp_request *req,
-			 const char *path)
+                         const char *path)
 {
 	struct evbuffer *out = evhttp_request_get_output_buffer(req);
 	const char *date = path + sizeof("/prices/") - 1;
@@ -306,26 +304,29 @@ static int answer_prices(const struct routes *rt, struct evhttp_request *req,
 	if (parse_date(date, &y, &m, &d) < 0)
 		return text_answer(req, HTTP_NOTFOUND, "not found\n");
 	h = mix64(mix64(rt->seed ^ PRICES_DOMAIN) ^
-		  ((uint64_t)y * 10000 + m * 100 + d));
+	          ((uint64_t)y * 10000 + m * 100 + d));
 	count = PRICES_MIN_COUNT +
-		(unsigned)(h % (PRICES_MAX_COUNT - PRICES_MIN_COUNT + 1));
+	        (unsigned)(h % (PRICES_MAX_COUNT - PRICES_MIN_COUNT + 1));
 	set_type(req, "text/html");
-	rc = evbuffer_add_printf(out,
-		"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-		"<title>concbench test - Bus tickets on %04u-%02u-%02u</title>"
-		"</head>\n<body><h1>Connections on %04u-%02u-%02u</h1>\n"
-		"<table id=\"connections\">\n"
-		"<tr><th>Departure</th><th>Fare</th></tr>\n",
-		y, m, d, y, m, d);
+	rc = evbuffer_add_printf(
+	    out,
+	    "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+	    "<title>concbench test - Bus tickets on %04u-%02u-%02u</title>"
+	    "</head>\n<body><h1>Connections on %04u-%02u-%02u</h1>\n"
+	    "<table id=\"connections\">\n"
+	    "<tr><th>Departure</th><th>Fare</th></tr>\n",
+	    y, m, d, y, m, d);
 	for (i = 0; i < count && rc >= 0; i++) {
 		uint64_t r = mix64(h + (i + 1) * MIX_GOLDEN);
-		unsigned price = PRICE_MIN +
-			(unsigned)(r % (PRICE_MAX - PRICE_MIN + 1));
+		unsigned price =
+		    PRICE_MIN + (unsigned)(r % (PRICE_MAX - PRICE_MIN + 1));
 
 		/* One departure every two hours from 06:00, at a quarter. */
-		rc = evbuffer_add_printf(out, "<tr><td>%02u:%02u</td><td>"
-			"<span class=\"price\">%u CZK</span></td></tr>\n",
-			6 + 2 * i, (unsigned)((r >> 32) % 4) * 15, price);
+		rc = evbuffer_add_printf(
+		    out,
+		    "<tr><td>%02u:%02u</td><td>"
+		    "<span class=\"price\">%u CZK</span></td></tr>\n",
+		    6 + 2 * i, (unsigned)((r >> 32) % 4) * 15, price);
 	}
 	if (rc >= 0)
 		rc = evbuffer_add_printf(out, "</table></body></html>\n");
@@ -350,8 +351,7 @@ static int hex_value(int c)
  * %XX decoded), into value (PARAM_MAX bytes and a NUL); the first of
  * several wins. 1 if found, 0 if not, -1 if found but too long.
  */
-static int form_find(const char *text, size_t len, const char *key,
-		     char *value)
+static int form_find(const char *text, size_t len, const char *key, char *value)
 {
 	const char *end = text + len;
 	size_t key_len = strlen(key);
@@ -373,15 +373,16 @@ static int form_find(const char *text, size_t len, const char *key,
 			if (c == '+')
 				c = ' ';
 			else if (c == '%' && stop - text >= 3 &&
-				 hex_value(text[1]) >= 0 &&
-				 hex_value(text[2]) >= 0) {
-				c = hex_value(text[1]) * 16 + hex_value(text[2]);
+			         hex_value(text[1]) >= 0 &&
+			         hex_value(text[2]) >= 0) {
+				c = hex_value(text[1]) * 16 +
+				    hex_value(text[2]);
 				text += 2;
 			}
 			if (!in_value && n < PARAM_MAX)
 				name[n++] = (char)c;
 			else if (!in_value)
-				n = PARAM_MAX + 1;      /* not any key of ours */
+				n = PARAM_MAX + 1; /* not any key of ours */
 			else if (v < PARAM_MAX)
 				value[v++] = (char)c;
 			else
@@ -417,8 +418,7 @@ static int parse_int(const char *s, int64_t *out)
 }
 
 /* Parameter `key` from form-encoded text into *out, if it is there. */
-static int form_int(const char *text, size_t len, const char *key,
-		    int64_t *out)
+static int form_int(const char *text, size_t len, const char *key, int64_t *out)
 {
 	char value[PARAM_MAX + 1];
 	int found = form_find(text, len, key, value);
@@ -432,13 +432,13 @@ static int form_int(const char *text, size_t len, const char *key,
 static int is_json_body(struct evhttp_request *req)
 {
 	const char *type = evhttp_find_header(
-		evhttp_request_get_input_headers(req), "Content-Type");
+	    evhttp_request_get_input_headers(req), "Content-Type");
 	static const char json[] = "application/json";
 	size_t n = sizeof(json) - 1;
 
 	return type && strncasecmp(type, json, n) == 0 &&
 	       (type[n] == '\0' || type[n] == ';' || type[n] == ' ' ||
-		type[n] == '\t');
+	        type[n] == '\t');
 }
 
 struct page_params {
@@ -451,7 +451,7 @@ struct page_params {
  * wrong in problem.
  */
 static int read_params(struct evhttp_request *req, const char *query,
-		       struct page_params *pp, char *problem, size_t size)
+                       struct page_params *pp, char *problem, size_t size)
 {
 	static const char bad_start[] = "start must be an integer >= 0";
 	static const char bad_per_page[] = "per_page must be an integer >= 1";
@@ -478,8 +478,8 @@ static int read_params(struct evhttp_request *req, const char *query,
 			wrong = "the JSON body must be an object";
 		else if (json_object_int(body, len, "start", &pp->start) < 0)
 			wrong = bad_start;
-		else if (json_object_int(body, len, "per_page",
-					 &pp->per_page) < 0)
+		else if (json_object_int(body, len, "per_page", &pp->per_page) <
+		         0)
 			wrong = bad_per_page;
 	} else if (body) {
 		if (form_int(body, len, "start", &pp->start) < 0)
@@ -499,37 +499,37 @@ static int read_params(struct evhttp_request *req, const char *query,
 
 /* ["/files/...", ...] for files first..last (1-based, inclusive). */
 static int add_listing(const struct routes *rt, struct evbuffer *out,
-		       uint64_t first, uint64_t last)
+                       uint64_t first, uint64_t last)
 {
 	uint64_t x;
 
 	if (evbuffer_add(out, "[", 1) < 0)
 		return -1;
 	for (x = first; x <= last; x++)
-		if (evbuffer_add_printf(out, "%s\"" FILES_PREFIX "%016" PRIx64
-					"\"", x > first ? "," : "",
-					file_name(rt, x)) < 0)
+		if (evbuffer_add_printf(
+		        out, "%s\"" FILES_PREFIX "%016" PRIx64 "\"",
+		        x > first ? "," : "", file_name(rt, x)) < 0)
 			return -1;
 	return evbuffer_add(out, "]", 1);
 }
 
 static int listing_answer(const struct routes *rt, struct evhttp_request *req,
-			  uint64_t first, uint64_t last, int more)
+                          uint64_t first, uint64_t last, int more)
 {
 	set_type(req, "application/json");
 	evhttp_add_header(evhttp_request_get_output_headers(req), "More",
-			  more ? "true" : "false");
+	                  more ? "true" : "false");
 	if (add_listing(rt, evhttp_request_get_output_buffer(req), first,
-			last) < 0)
+	                last) < 0)
 		return -1;
 	return HTTP_OK;
 }
 
 static int answer_list(const struct routes *rt, struct evhttp_request *req)
 {
-	const char *query = evhttp_uri_get_query(
-		evhttp_request_get_evhttp_uri(req));
-	struct page_params pp = { 0, PER_PAGE };
+	const char *query =
+	    evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));
+	struct page_params pp = {0, PER_PAGE};
 	size_t qlen = query ? strlen(query) : 0;
 	char broken[PARAM_MAX + 1], problem[160];
 	uint64_t start, end;
@@ -546,16 +546,17 @@ static int answer_list(const struct routes *rt, struct evhttp_request *req)
 		static const char bad_json[] = "[\"" FILES_PREFIX;
 
 		if (found < 0 || (strcmp(broken, "json") != 0 &&
-				  strcmp(broken, "endless") != 0))
+		                  strcmp(broken, "endless") != 0))
 			return json_error(req, HTTP_BADREQUEST,
-					  "broken must be json or endless");
+			                  "broken must be json or endless");
 		set_type(req, "application/json");
 		evhttp_add_header(evhttp_request_get_output_headers(req),
-				  "More", "true");
+		                  "More", "true");
 		if (strcmp(broken, "json") == 0)
 			return evbuffer_add(out, bad_json,
-					    sizeof(bad_json) - 1) < 0 ? -1 :
-			       HTTP_OK;
+			                    sizeof(bad_json) - 1) < 0
+			           ? -1
+			           : HTTP_OK;
 		return evbuffer_add(out, "[]", 2) < 0 ? -1 : HTTP_OK;
 	}
 	if (read_params(req, query, &pp, problem, sizeof(problem)) < 0)
@@ -573,7 +574,7 @@ static int answer_list(const struct routes *rt, struct evhttp_request *req)
 }
 
 static int answer_file(const struct routes *rt, struct evhttp_request *req,
-		       const char *path)
+                       const char *path)
 {
 	const char *hex = path + sizeof(FILES_PREFIX) - 1;
 	uint64_t name = 0, x;
@@ -647,8 +648,8 @@ enum server_route routes_match(struct evhttp_request *req)
 	const char *path = request_path(req);
 
 	/* Most requests are for the page: one comparison tells most apart. */
-	if (path[0] != '/' || (path[1] != 'p' && path[1] != 'a' &&
-			       path[1] != 'f'))
+	if (path[0] != '/' ||
+	    (path[1] != 'p' && path[1] != 'a' && path[1] != 'f'))
 		return ROUTE_PAGE;
 	if (has_prefix(path, "/prices/"))
 		return ROUTE_PRICES;
@@ -662,16 +663,16 @@ enum server_route routes_match(struct evhttp_request *req)
 }
 
 int routes_answer(const struct routes *rt, enum server_route route,
-		  struct evhttp_request *req)
+                  struct evhttp_request *req)
 {
 	switch (route) {
 	case ROUTE_PAGE:
 		set_type(req, "text/html");
 		/* The page outlives every request: no copy. */
 		if (rt->page_len > 0 &&
-		    evbuffer_add_reference(evhttp_request_get_output_buffer(req),
-					   rt->page, rt->page_len, NULL,
-					   NULL) < 0)
+		    evbuffer_add_reference(
+		        evhttp_request_get_output_buffer(req), rt->page,
+		        rt->page_len, NULL, NULL) < 0)
 			return -1;
 		return HTTP_OK;
 	case ROUTE_PRICES:

@@ -28,6 +28,6 @@ enum server_route routes_match(struct evhttp_request *req);
  * status to send it with, or -1 if out of memory (a part may be in place).
  */
 int routes_answer(const struct routes *rt, enum server_route route,
-		  struct evhttp_request *req);
+                  struct evhttp_request *req);
 
 #endif

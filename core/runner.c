@@ -87,8 +87,7 @@ struct cell *runner_plan(const struct scenario *scn,
 					cell->spec = &specs[s];
 					cell->plugin = &plugins[s];
 					cell->urls = scn->url_counts[u];
-					cell->concurrency =
-					    scn->concurrency[c];
+					cell->concurrency = scn->concurrency[c];
 				}
 			}
 		}
@@ -102,19 +101,19 @@ struct cell *runner_plan(const struct scenario *scn,
 struct repeat_record {
 	double seconds_per_loop;
 	uint64_t ok, failed, bytes;
-	uint64_t jobs, matches;          /* of the repeat's last loop */
+	uint64_t jobs, matches; /* of the repeat's last loop */
 	uint64_t failures[JOB_FAIL_KINDS];
 };
 
 struct cell_shared {
 	size_t mapped;
 	_Atomic unsigned repeats_done;
-	_Atomic unsigned at_repeat, at_loop;   /* where the child is */
-	int bad_loop;                          /* an unclean loop was seen */
-	int plugin_failed;                     /* run() returned nonzero */
+	_Atomic unsigned at_repeat, at_loop; /* where the child is */
+	int bad_loop;                        /* an unclean loop was seen */
+	int plugin_failed;                   /* run() returned nonzero */
 	struct loop_tally bad_tally;
-	struct repeat_record bad;              /* counted in the totals */
-	char failure[CELL_STATUS_MAX];         /* set before _exit(3) */
+	struct repeat_record bad;      /* counted in the totals */
+	char failure[CELL_STATUS_MAX]; /* set before _exit(3) */
 	struct repeat_record repeats[];
 };
 
@@ -138,8 +137,8 @@ static int check_nofile(unsigned concurrency, char *why, size_t len)
 	uint64_t need = (uint64_t)concurrency * FDS_PER_TRANSFER + FDS_BASE;
 	struct rlimit rl;
 
-	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_max == RLIM_INFINITY ||
-	    (uint64_t)rl.rlim_max >= need)
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 ||
+	    rl.rlim_max == RLIM_INFINITY || (uint64_t)rl.rlim_max >= need)
 		return 0;
 	snprintf(why, len,
 	         "refused: concurrency %u needs about %" PRIu64
@@ -332,8 +331,7 @@ static void describe_loop(const struct loop_tally *t, int plugin_failed,
 	size_t used = 0, k;
 	int first = 1;
 
-	append(buf, len, &used,
-	       "%s%s: %" PRIu64 " ok, %" PRIu64 " failed",
+	append(buf, len, &used, "%s%s: %" PRIu64 " ok, %" PRIu64 " failed",
 	       plugin_failed ? "strategy failed in " : "", where, t->ok,
 	       t->failed);
 	for (k = 0; k < JOB_FAIL_KINDS; k++) {
@@ -356,8 +354,7 @@ static void describe_loop(const struct loop_tally *t, int plugin_failed,
 }
 
 static void describe_end(const struct cell_shared *sh, int status,
-                         const struct run_config *cfg, char *buf,
-                         size_t len)
+                         const struct run_config *cfg, char *buf, size_t len)
 {
 	unsigned r = atomic_load(&sh->at_repeat) + 1;
 	unsigned l = atomic_load(&sh->at_loop) + 1;
@@ -386,8 +383,7 @@ static void describe_end(const struct cell_shared *sh, int status,
 	}
 }
 
-static void add_totals(struct cell_result *res,
-                       const struct repeat_record *rec)
+static void add_totals(struct cell_result *res, const struct repeat_record *rec)
 {
 	size_t k;
 
@@ -469,8 +465,8 @@ int runner_run_cell(const struct run_config *cfg, const struct cell *cell,
 		rss = proctree_rss(pid);
 		if (rss > res->peak_rss)
 			res->peak_rss = rss;
-		sample_ms = (int)((runner_now() - t0) * 1000 *
-		                  SAMPLE_COST_FACTOR);
+		sample_ms =
+		    (int)((runner_now() - t0) * 1000 * SAMPLE_COST_FACTOR);
 		if (sample_ms < SAMPLE_INTERVAL_MS)
 			sample_ms = SAMPLE_INTERVAL_MS;
 		wait_a_little(pidfd, sample_ms);

@@ -18,7 +18,7 @@
 #include "stats.h"
 
 struct cell {
-	size_t latency;           /* index into the scenario's latencies */
+	size_t latency; /* index into the scenario's latencies */
 	struct strategy_spec *spec;
 	const struct plugin *plugin;
 	uint64_t urls;
@@ -28,27 +28,27 @@ struct cell {
 #define CELL_STATUS_MAX 640
 
 struct cell_result {
-	int ok;                   /* every loop of every repeat was clean */
-	int ran;                  /* the cell was started */
+	int ok;                       /* every loop of every repeat was clean */
+	int ran;                      /* the cell was started */
 	char status[CELL_STATUS_MAX]; /* "ok", or why not */
-	double *times;            /* seconds per loop, one per repeat done */
+	double *times; /* seconds per loop, one per repeat done */
 	size_t repeats_done;
-	struct summary summary;   /* of times */
+	struct summary summary; /* of times */
 	uint64_t requests_ok, requests_failed, bytes;
 	uint64_t failures[JOB_FAIL_KINDS]; /* requests_failed, by kind */
-	uint64_t jobs_per_loop;     /* jobs of the last loop measured */
-	uint64_t matches_per_loop;  /* check.match's count in that loop */
-	uint64_t peak_rss;        /* bytes, child and its descendants */
-	int has_server_stats;     /* the embedded server's view of the cell */
+	uint64_t jobs_per_loop;            /* jobs of the last loop measured */
+	uint64_t matches_per_loop; /* check.match's count in that loop */
+	uint64_t peak_rss;         /* bytes, child and its descendants */
+	int has_server_stats;      /* the embedded server's view of the cell */
 	struct server_stats server;
 };
 
 struct run_config {
 	const struct scenario *scn;
 	unsigned repeat, loops;
-	const char *base_url;     /* for relative URLs, or NULL */
-	unsigned server_port;     /* the embedded server's, or 0 */
-	double deadline;          /* CLOCK_MONOTONIC seconds; 0: none */
+	const char *base_url; /* for relative URLs, or NULL */
+	unsigned server_port; /* the embedded server's, or 0 */
+	double deadline;      /* CLOCK_MONOTONIC seconds; 0: none */
 };
 
 /* Seconds on the clock run_config.deadline is read against. */

@@ -88,9 +88,9 @@ static int check_keys(struct schema *s, const struct ynode *map,
 		if (allowed[k])
 			continue;
 		for (k = 0; allowed[k] && used < sizeof(known); k++)
-			used += (size_t)snprintf(known + used,
-			                         sizeof(known) - used, "%s%s",
-			                         k ? ", " : "", allowed[k]);
+			used +=
+			    (size_t)snprintf(known + used, sizeof(known) - used,
+			                     "%s%s", k ? ", " : "", allowed[k]);
 		return fail(s, key, "unknown key '%s' in %s (known: %s)",
 		            key->text, where, known);
 	}
@@ -154,8 +154,8 @@ static int get_unsigned(struct schema *s, const struct ynode *n,
 	return 0;
 }
 
-static int get_string(struct schema *s, const struct ynode *n,
-                      const char *what, char **out)
+static int get_string(struct schema *s, const struct ynode *n, const char *what,
+                      char **out)
 {
 	if (expect_kind(s, n, YNODE_SCALAR, what) < 0)
 		return -1;
@@ -218,7 +218,8 @@ static int get_fraction(struct schema *s, const struct ynode *n,
 	if (expect_kind(s, n, YNODE_SCALAR, what) < 0)
 		return -1;
 	if (!n->plain || scenario_parse_fraction(n->text, out) < 0)
-		return fail(s, n, "'%s' must be a number from 0 to 1, got \"%s\"",
+		return fail(s, n,
+		            "'%s' must be a number from 0 to 1, got \"%s\"",
 		            what, n->text);
 	return 0;
 }
@@ -247,7 +248,8 @@ static int parse_faults(struct schema *s, const struct ynode *n,
 		               kinds[k]) < 0)
 			return -1;
 		if (!(v = ynode_get(f, "fraction")))
-			return fail(s, f, "missing required key 'fraction' in %s",
+			return fail(s, f,
+			            "missing required key 'fraction' in %s",
 			            kinds[k]);
 		if (get_fraction(s, v, "fraction", fractions[k]) < 0)
 			return -1;
@@ -283,8 +285,9 @@ static int parse_latency(struct schema *s, const struct ynode *n,
 
 	memset(spec, 0, sizeof(*spec));
 	if (n->kind != YNODE_MAPPING)
-		return fail(s, n, "'latency' must be a mapping such as {ms: 50} "
-		                  "or {model: uniform, min_ms: 10, max_ms: 90}%s",
+		return fail(s, n,
+		            "'latency' must be a mapping such as {ms: 50} "
+		            "or {model: uniform, min_ms: 10, max_ms: 90}%s",
 		            list_allowed ? ", or a list of them" : "");
 	m = 0;
 	if ((model = ynode_get(n, "model"))) {
@@ -306,9 +309,10 @@ static int parse_latency(struct schema *s, const struct ynode *n,
 		const char *key = models[m].keys[k + 1];
 		const struct ynode *v = ynode_get(n, key);
 		if (!v)
-			return fail(s, n, "missing required key '%s' in latency",
-			            key);
-		if (get_unsigned(s, v, key, 0, LATENCY_MAX_MS, fields[m][k]) < 0)
+			return fail(
+			    s, n, "missing required key '%s' in latency", key);
+		if (get_unsigned(s, v, key, 0, LATENCY_MAX_MS, fields[m][k]) <
+		    0)
 			return -1;
 	}
 	if (latency_check(spec, err, sizeof(err)) < 0)
@@ -338,7 +342,8 @@ static int parse_routes(struct schema *s, const struct ynode *n,
 		    check_keys(s, v, route_keys, k->text) < 0)
 			return -1;
 		if (!(lat = ynode_get(v, "latency")))
-			return fail(s, v, "missing required key 'latency' in %s",
+			return fail(s, v,
+			            "missing required key 'latency' in %s",
 			            k->text);
 		if (parse_latency(s, lat, 0, &cfg->route_latency[route]) < 0)
 			return -1;
@@ -350,9 +355,8 @@ static int parse_routes(struct schema *s, const struct ynode *n,
 static int parse_server(struct schema *s, const struct ynode *n,
                         struct scenario *scn)
 {
-	static const char *const keys[] = {"latency", "body_bytes", "faults",
-	                                   "seed",    "files",      "routes",
-	                                   NULL};
+	static const char *const keys[] = {
+	    "latency", "body_bytes", "faults", "seed", "files", "routes", NULL};
 	const struct ynode *v;
 	uint64_t number;
 	size_t i, count;
@@ -371,12 +375,14 @@ static int parse_server(struct schema *s, const struct ynode *n,
 		return fail(s, n, "out of memory");
 	scn->latency_len = count;
 	for (i = 0; v && i < count; i++)
-		if (parse_latency(s, v->kind == YNODE_SEQUENCE ? v->items[i] : v,
+		if (parse_latency(s,
+		                  v->kind == YNODE_SEQUENCE ? v->items[i] : v,
 		                  1, &scn->latencies[i]) < 0)
 			return -1;
 	scn->server.latency = scn->latencies[0];
 	if ((v = ynode_get(n, "body_bytes"))) {
-		if (get_uint(s, v, "body_bytes", 0, MAX_BODY_BYTES, &number) < 0)
+		if (get_uint(s, v, "body_bytes", 0, MAX_BODY_BYTES, &number) <
+		    0)
 			return -1;
 		scn->server.body_bytes = (size_t)number;
 	}
@@ -398,8 +404,8 @@ static int parse_server(struct schema *s, const struct ynode *n,
 }
 
 /* `nth` is the URL's place in its set: the first sets relative or not. */
-static int check_url(struct schema *s, const struct ynode *n,
-                     const char *url, struct urlset *set, size_t nth)
+static int check_url(struct schema *s, const struct ynode *n, const char *url,
+                     struct urlset *set, size_t nth)
 {
 	int relative = url[0] == '/';
 
@@ -427,10 +433,11 @@ static int get_method(struct schema *s, const struct ynode *n, char **out)
 		return -1;
 	for (p = *out; *p; p++)
 		if (*p < 'A' || *p > 'Z')
-			return fail(s, n,
-			            "'method' must be an HTTP method in capitals "
-			            "(GET, POST, ...), got \"%s\"",
-			            *out);
+			return fail(
+			    s, n,
+			    "'method' must be an HTTP method in capitals "
+			    "(GET, POST, ...), got \"%s\"",
+			    *out);
 	return 0;
 }
 
@@ -480,8 +487,9 @@ static int parse_dates(struct schema *s, const struct ynode *n,
 	if (!(from = ynode_get(n, "from")))
 		return fail(s, n, "missing required key 'from' in dates");
 	if (!(days = ynode_get(n, "days")))
-		return fail(s, n, "missing required key 'days' in dates "
-		                  "(how many days from 'from')");
+		return fail(s, n,
+		            "missing required key 'days' in dates "
+		            "(how many days from 'from')");
 	if (expect_kind(s, from, YNODE_SCALAR, "from") < 0)
 		return -1;
 	/* From year 1000 on: strftime's %Y has four digits then. */
@@ -492,8 +500,8 @@ static int parse_dates(struct schema *s, const struct ynode *n,
 		            "on, got \"%s\"",
 		            from->text);
 	format = ynode_get(n, "format");
-	if (get_string(s, format ? format : from, "format",
-	               &set->date_format) < 0)
+	if (get_string(s, format ? format : from, "format", &set->date_format) <
+	    0)
 		return -1;
 	if (!format) {
 		free(set->date_format);
@@ -540,15 +548,18 @@ static int parse_url_file(struct schema *s, const struct ynode *n,
 		goto out;
 	}
 	if (set->list_len == 0) {
-		fail(s, n, "URL file %s has no URLs (only blank lines and "
-		           "# comments)",
+		fail(s, n,
+		     "URL file %s has no URLs (only blank lines and "
+		     "# comments)",
 		     path);
 		goto out;
 	}
 	in_file.path = path;
 	for (i = 0; i < set->list_len; i++) {
-		struct ynode at = {.kind = YNODE_SCALAR, .line = lines[i],
-		                   .col = 1, .text = set->list[i]};
+		struct ynode at = {.kind = YNODE_SCALAR,
+		                   .line = lines[i],
+		                   .col = 1,
+		                   .text = set->list[i]};
 		if (check_url(&in_file, &at, set->list[i], set, i) < 0)
 			goto out;
 	}
@@ -578,18 +589,18 @@ static int parse_discover(struct schema *s, const struct ynode *n,
 	d->per_page = 5;
 	d->max_pages = 1000;
 	if (!(v = ynode_get(n, "url")))
-		return fail(s, n, "missing required key 'url' in discover (the "
-		                  "list endpoint)");
-	if (get_template(s, v, "url", "list URL", URLSET_STRICT, paging, NULL, &d->url) < 0 ||
+		return fail(s, n,
+		            "missing required key 'url' in discover (the "
+		            "list endpoint)");
+	if (get_template(s, v, "url", "list URL", URLSET_STRICT, paging, NULL,
+	                 &d->url) < 0 ||
 	    check_url(s, v, d->url, &scn->urls, 0) < 0)
 		return -1;
-	if ((v = ynode_get(n, "method")) &&
-	    get_method(s, v, &d->method) < 0)
+	if ((v = ynode_get(n, "method")) && get_method(s, v, &d->method) < 0)
 		return -1;
 	if ((v = ynode_get(n, "body")) &&
 	    get_template(s, v, "body", "listing body", URLSET_BODY, paging,
-	                 NULL,
-	                 &d->body) < 0)
+	                 NULL, &d->body) < 0)
 		return -1;
 	if ((v = ynode_get(n, "content_type")) &&
 	    get_string(s, v, "content_type", &d->content_type) < 0)
@@ -625,8 +636,8 @@ static int parse_discover(struct schema *s, const struct ynode *n,
 static int parse_urls(struct schema *s, const struct ynode *n,
                       struct scenario *scn)
 {
-	static const char *const keys[] = {"pattern", "count", "dates", "list",
-	                                   "file",    "discover", NULL};
+	static const char *const keys[] = {
+	    "pattern", "count", "dates", "list", "file", "discover", NULL};
 	static const char *const sources[] = {"pattern", "list", "file",
 	                                      "discover"};
 	const struct ynode *source = NULL, *count, *dates, *list, *v;
@@ -645,43 +656,49 @@ static int parse_urls(struct schema *s, const struct ynode *n,
 			            "'urls' takes one of 'pattern', 'list', "
 			            "'file' or 'discover', not both '%s' and "
 			            "'%s'",
-			            source == ynode_get(n, "pattern") ? "pattern"
-			            : source == ynode_get(n, "list")  ? "list"
-			                                              : "file",
+			            source == ynode_get(n, "pattern")
+			                ? "pattern"
+			            : source == ynode_get(n, "list") ? "list"
+			                                             : "file",
 			            sources[k]);
 		source = v;
 	}
 	if (!source)
-		return fail(s, n, "'urls' needs 'pattern' (with 'count' or "
-		                  "'dates'), 'list', 'file' or 'discover'");
+		return fail(s, n,
+		            "'urls' needs 'pattern' (with 'count' or "
+		            "'dates'), 'list', 'file' or 'discover'");
 	count = ynode_get(n, "count");
 	dates = ynode_get(n, "dates");
 	if (source == ynode_get(n, "discover")) {
 		if (count || dates)
-			return fail(s, count ? count : dates,
-			            "'%s' goes with 'pattern'; 'discover' finds "
-			            "its URLs",
-			            count ? "count" : "dates");
+			return fail(
+			    s, count ? count : dates,
+			    "'%s' goes with 'pattern'; 'discover' finds "
+			    "its URLs",
+			    count ? "count" : "dates");
 		return parse_discover(s, source, scn);
 	}
 	if (source == ynode_get(n, "pattern")) {
 		if (get_template(s, source, "pattern", "URL pattern",
-		                 URLSET_STRICT, URLSET_VAR_I | URLSET_VAR_DATE, &used,
-		                 &set->pattern) < 0 ||
+		                 URLSET_STRICT, URLSET_VAR_I | URLSET_VAR_DATE,
+		                 &used, &set->pattern) < 0 ||
 		    check_url(s, source, set->pattern, set, 0) < 0)
 			return -1;
 		if (count && dates)
-			return fail(s, dates, "'urls' takes either 'count' or "
-			                      "'dates', not both");
+			return fail(s, dates,
+			            "'urls' takes either 'count' or "
+			            "'dates', not both");
 		if ((used & URLSET_VAR_DATE) && !dates)
-			return fail(s, source, "the pattern uses {date}: give "
-			                       "'dates' (from, days) instead of "
-			                       "'count'");
+			return fail(s, source,
+			            "the pattern uses {date}: give "
+			            "'dates' (from, days) instead of "
+			            "'count'");
 		if (dates)
 			return parse_dates(s, dates, scn);
 		if (!count)
-			return fail(s, n, "missing required key 'count' in urls "
-			                  "(how many URLs the pattern makes)");
+			return fail(s, n,
+			            "missing required key 'count' in urls "
+			            "(how many URLs the pattern makes)");
 		return get_uint_list(s, count, "count", 1, MAX_URL_COUNT,
 		                     &scn->url_counts, &scn->url_count_len);
 	}
@@ -747,8 +764,9 @@ static int parse_strategy(struct schema *s, const struct ynode *n,
 			return -1;
 		plugin = ynode_get(n, "plugin");
 		if (!plugin)
-			return fail(s, n, "missing required key 'plugin' in "
-			                  "strategy");
+			return fail(s, n,
+			            "missing required key 'plugin' in "
+			            "strategy");
 		if (get_string(s, plugin, "plugin", &spec->plugin) < 0)
 			return -1;
 		spec->line = plugin->line;
@@ -763,7 +781,8 @@ static int parse_strategy(struct schema *s, const struct ynode *n,
 			            spec->label);
 		options = ynode_get(n, "options");
 		if (options) {
-			if (expect_kind(s, options, YNODE_MAPPING, "options") < 0)
+			if (expect_kind(s, options, YNODE_MAPPING, "options") <
+			    0)
 				return -1;
 			spec->options =
 			    calloc(options->count, sizeof(*spec->options));
@@ -773,7 +792,8 @@ static int parse_strategy(struct schema *s, const struct ynode *n,
 				const struct ynode *k = ynode_key(options, i);
 				const struct ynode *v = ynode_value(options, i);
 				struct option_value *o = &spec->options[i];
-				if (expect_kind(s, v, YNODE_SCALAR, k->text) < 0)
+				if (expect_kind(s, v, YNODE_SCALAR, k->text) <
+				    0)
 					return -1;
 				o->name = strdup(k->text);
 				o->text = strdup(v->text);
@@ -808,13 +828,15 @@ static int parse_strategies(struct schema *s, const struct ynode *n,
 	size_t i, j;
 
 	if (n->kind == YNODE_SCALAR)
-		return fail(s, n, "'strategies' must be a list, such as "
-		                  "[serial, eventloop]");
+		return fail(s, n,
+		            "'strategies' must be a list, such as "
+		            "[serial, eventloop]");
 	if (expect_kind(s, n, YNODE_SEQUENCE, "strategies") < 0)
 		return -1;
 	if (n->count == 0)
-		return fail(s, n, "'strategies' must not be an empty list "
-		                  "(leave it out to run every installed one)");
+		return fail(s, n,
+		            "'strategies' must not be an empty list "
+		            "(leave it out to run every installed one)");
 	scn->strategies = calloc(n->count, sizeof(*scn->strategies));
 	if (!scn->strategies)
 		return fail(s, n, "out of memory");
@@ -825,10 +847,11 @@ static int parse_strategies(struct schema *s, const struct ynode *n,
 		for (j = 0; j < i; j++)
 			if (strcmp(scn->strategies[j].label,
 			           scn->strategies[i].label) == 0)
-				return fail(s, n->items[i],
-				            "strategy '%s' is listed twice (give "
-				            "one of them another 'name')",
-				            scn->strategies[i].label);
+				return fail(
+				    s, n->items[i],
+				    "strategy '%s' is listed twice (give "
+				    "one of them another 'name')",
+				    scn->strategies[i].label);
 	}
 	return 0;
 }
@@ -848,7 +871,8 @@ static int parse_headers(struct schema *s, const struct ynode *n,
 		const struct ynode *k = ynode_key(n, i), *v = ynode_value(n, i);
 		const char *p;
 		for (p = k->text; *p; p++)
-			if (!isalnum((unsigned char)*p) && !strchr("!#$%&'*+-.^_`|~", *p))
+			if (!isalnum((unsigned char)*p) &&
+			    !strchr("!#$%&'*+-.^_`|~", *p))
 				break;
 		if (*p || p == k->text)
 			return fail(s, k, "'%s' is not a valid header name",
@@ -887,8 +911,9 @@ static int parse_request(struct schema *s, const struct ynode *n,
 		                 &req->body) < 0)
 			return -1;
 		if ((used & URLSET_VAR_DATE) && !scn->urls.has_dates)
-			return fail(s, v, "the body uses {date}, and 'urls' has "
-			                  "no 'dates'");
+			return fail(s, v,
+			            "the body uses {date}, and 'urls' has "
+			            "no 'dates'");
 	}
 	return 0;
 }
@@ -943,8 +968,9 @@ static int parse_check(struct schema *s, const struct ynode *n,
 			return -1;
 		if (!v->plain || (strcmp(v->text, "true") != 0 &&
 		                  strcmp(v->text, "false") != 0))
-			return fail(s, v, "'x_of_n' must be true or false, got "
-			                  "\"%s\"",
+			return fail(s, v,
+			            "'x_of_n' must be true or false, got "
+			            "\"%s\"",
 			            v->text);
 		chk->x_of_n = strcmp(v->text, "true") == 0;
 	}
@@ -961,8 +987,9 @@ static int parse_base_url(struct schema *s, const struct ynode *n,
 		return -1;
 	if (strncmp(scn->base_url, "http://", 7) != 0 &&
 	    strncmp(scn->base_url, "https://", 8) != 0)
-		return fail(s, n, "'base_url' must start with http:// or "
-		                  "https://, got \"%s\"",
+		return fail(s, n,
+		            "'base_url' must start with http:// or "
+		            "https://, got \"%s\"",
 		            scn->base_url);
 	len = strlen(scn->base_url);
 	while (len > 8 && scn->base_url[len - 1] == '/')
@@ -974,17 +1001,17 @@ static int parse_root(struct schema *s, const struct ynode *root,
                       struct scenario *scn)
 {
 	static const char *const keys[] = {
-	    "name",       "description", "server",     "urls",
-	    "concurrency", "strategies", "repeat",     "loops",
-	    "timeout_ms", "deadline_s",  "base_url",   "request",
-	    "check",      NULL};
+	    "name",       "description", "server", "urls",       "concurrency",
+	    "strategies", "repeat",      "loops",  "timeout_ms", "deadline_s",
+	    "base_url",   "request",     "check",  NULL};
 	const struct ynode *v;
 	uint64_t *conc = NULL;
 	size_t i;
 
 	if (root->kind != YNODE_MAPPING)
-		return fail(s, root, "a scenario must be a mapping of keys "
-		                     "(name, urls, ...), got %s",
+		return fail(s, root,
+		            "a scenario must be a mapping of keys "
+		            "(name, urls, ...), got %s",
 		            ynode_kind_name(root->kind));
 	if (check_keys(s, root, keys, "scenario") < 0)
 		return -1;

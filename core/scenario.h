@@ -18,48 +18,48 @@ struct concbench_option;
 /* A strategy option as written in the scenario, or a declared default. */
 struct option_value {
 	char *name;
-	char *text;                           /* scalar text */
-	unsigned line, col;                   /* of the value; 0: default */
-	unsigned key_line, key_col;           /* of the name */
-	int quoted;                           /* the value was quoted */
-	const struct concbench_option *decl;  /* set by scenario_bind_options */
-	int64_t number;                       /* INT and BOOL, once bound */
+	char *text;                          /* scalar text */
+	unsigned line, col;                  /* of the value; 0: default */
+	unsigned key_line, key_col;          /* of the name */
+	int quoted;                          /* the value was quoted */
+	const struct concbench_option *decl; /* set by scenario_bind_options */
+	int64_t number;                      /* INT and BOOL, once bound */
 };
 
 struct strategy_spec {
-	char *label;          /* the name results are shown under */
-	char *plugin;         /* plugin name, or a path to a .so */
-	unsigned line, col;   /* where the strategy is named */
+	char *label;        /* the name results are shown under */
+	char *plugin;       /* plugin name, or a path to a .so */
+	unsigned line, col; /* where the strategy is named */
 	struct option_value *options;
 	size_t option_count;
 };
 
 /* request: how every job's request is made. */
 struct request_spec {
-	char *method;               /* NULL: GET, or POST with a body */
-	char **headers;             /* "Name: value" */
+	char *method;   /* NULL: GET, or POST with a body */
+	char **headers; /* "Name: value" */
 	size_t header_len;
-	char *body;                 /* a template ({i}, {date}); NULL: none */
+	char *body; /* a template ({i}, {date}); NULL: none */
 };
 
 /* urls.discover: the job set is found through a paginated list API. */
 struct discover_spec {
-	char *url;                  /* the list endpoint */
-	char *method;               /* default POST */
-	char *body;                 /* a template ({start}, {per_page}) */
-	char *content_type;         /* NULL: a form body */
-	char *more_header;          /* default "More" */
-	unsigned per_page;          /* default 5 */
-	unsigned max_pages;         /* default 1000 */
+	char *url;          /* the list endpoint */
+	char *method;       /* default POST */
+	char *body;         /* a template ({start}, {per_page}) */
+	char *content_type; /* NULL: a form body */
+	char *more_header;  /* default "More" */
+	unsigned per_page;  /* default 5 */
+	unsigned max_pages; /* default 1000 */
 };
 
 /* check: what makes a response a success. */
 struct check_spec {
-	unsigned *status;           /* empty: any 2xx */
+	unsigned *status; /* empty: any 2xx */
 	size_t status_len;
-	char *contains;             /* a string the body must hold */
-	char *match;                /* a POSIX ERE; its matches are counted */
-	int x_of_n;                 /* bodies "x of N": each x exactly once */
+	char *contains; /* a string the body must hold */
+	char *match;    /* a POSIX ERE; its matches are counted */
+	int x_of_n;     /* bodies "x of N": each x exactly once */
 };
 
 struct scenario {
@@ -69,17 +69,17 @@ struct scenario {
 	int has_server;
 	struct server_config server;
 	struct urlset urls;
-	uint64_t *url_counts;       /* the url-count dimension of the plan */
+	uint64_t *url_counts; /* the url-count dimension of the plan */
 	size_t url_count_len;
-	unsigned *concurrency;      /* the concurrency dimension */
+	unsigned *concurrency; /* the concurrency dimension */
 	size_t concurrency_len;
 	struct strategy_spec *strategies; /* empty: every installed plugin */
 	size_t strategy_len;
 	unsigned repeat;
 	unsigned loops;
 	unsigned timeout_ms;
-	unsigned deadline_s;        /* 0: none */
-	char *base_url;             /* relative URLs go there, no server */
+	unsigned deadline_s; /* 0: none */
+	char *base_url;      /* relative URLs go there, no server */
 	/* The server's latency dimension: server.latency is latencies[0]. */
 	struct latency_spec *latencies;
 	size_t latency_len;

@@ -85,16 +85,16 @@ struct server {
 	struct routes *routes;
 	struct route_timing timing[ROUTE_COUNT];
 	uint64_t seed;
-	struct pending *pending;        /* requests not answered yet */
-	struct pending *spare;          /* released records, kept for reuse */
+	struct pending *pending; /* requests not answered yet */
+	struct pending *spare;   /* released records, kept for reuse */
 	/* Faults: the fraction of each kind ([FAULT_NONE] unused). */
 	double fraction[FAULT_KINDS];
-	int faulty;                     /* any fraction above 0 */
+	int faulty; /* any fraction above 0 */
 	int fail_status;
 	char fail_body[64];
 	size_t fail_body_len;
 	/* Statistics since the start or the last reset. */
-	uint64_t requests;              /* also the number of the next one */
+	uint64_t requests; /* also the number of the next one */
 	uint64_t in_flight, max_in_flight;
 	uint64_t faults[FAULT_KINDS];
 	uint64_t digest;
@@ -112,9 +112,9 @@ struct pending {
 	struct server *srv;
 	struct evhttp_request *req;
 	struct evhttp_connection *evcon;
-	struct event *ev;       /* the latency timer, or a stall's close watch */
+	struct event *ev; /* the latency timer, or a stall's close watch */
 	enum fault fault;
-	int status;             /* of the answer waiting in req's output */
+	int status; /* of the answer waiting in req's output */
 	struct pending *prev, *next;
 };
 
@@ -149,15 +149,24 @@ static uint64_t fnv_str(uint64_t h, const char *s)
 static const char *method_name(enum evhttp_cmd_type cmd)
 {
 	switch (cmd) {
-	case EVHTTP_REQ_GET:            return "GET";
-	case EVHTTP_REQ_POST:           return "POST";
-	case EVHTTP_REQ_HEAD:           return "HEAD";
-	case EVHTTP_REQ_PUT:            return "PUT";
-	case EVHTTP_REQ_DELETE:         return "DELETE";
-	case EVHTTP_REQ_OPTIONS:        return "OPTIONS";
-	case EVHTTP_REQ_TRACE:          return "TRACE";
-	case EVHTTP_REQ_CONNECT:        return "CONNECT";
-	case EVHTTP_REQ_PATCH:          return "PATCH";
+	case EVHTTP_REQ_GET:
+		return "GET";
+	case EVHTTP_REQ_POST:
+		return "POST";
+	case EVHTTP_REQ_HEAD:
+		return "HEAD";
+	case EVHTTP_REQ_PUT:
+		return "PUT";
+	case EVHTTP_REQ_DELETE:
+		return "DELETE";
+	case EVHTTP_REQ_OPTIONS:
+		return "OPTIONS";
+	case EVHTTP_REQ_TRACE:
+		return "TRACE";
+	case EVHTTP_REQ_CONNECT:
+		return "CONNECT";
+	case EVHTTP_REQ_PATCH:
+		return "PATCH";
 	}
 	return "";
 }
@@ -187,8 +196,9 @@ static uint64_t fnv_evbuffer(uint64_t h, struct evbuffer *buf)
 			done += len;
 		}
 		left -= done;
-		if (done == 0 || (left > 0 &&
-		    evbuffer_ptr_set(buf, &at, done, EVBUFFER_PTR_ADD) < 0))
+		if (done == 0 ||
+		    (left > 0 &&
+		     evbuffer_ptr_set(buf, &at, done, EVBUFFER_PTR_ADD) < 0))
 			break;
 	}
 	return h;
@@ -218,10 +228,10 @@ static uint64_t request_hash(struct evhttp_request *req)
 static int prepare_fault_status(struct server *srv, struct evhttp_request *req)
 {
 	evhttp_add_header(evhttp_request_get_output_headers(req),
-			  "Content-Type", "text/plain");
+	                  "Content-Type", "text/plain");
 	if (evbuffer_add_reference(evhttp_request_get_output_buffer(req),
-				   srv->fail_body, srv->fail_body_len, NULL,
-				   NULL) < 0)
+	                           srv->fail_body, srv->fail_body_len, NULL,
+	                           NULL) < 0)
 		return -1;
 	return srv->fail_status;
 }
@@ -230,7 +240,8 @@ static int prepare_fault_status(struct server *srv, struct evhttp_request *req)
 static int close_sends_nothing(struct evhttp_request *req)
 {
 	return evbuffer_get_length(evhttp_request_get_output_buffer(req)) ==
-	       0 || evhttp_request_get_command(req) == EVHTTP_REQ_HEAD;
+	           0 ||
+	       evhttp_request_get_command(req) == EVHTTP_REQ_HEAD;
 }
 
 /*
@@ -257,7 +268,7 @@ static int cut_in_half(struct evbuffer *out)
 
 /* Send the answer prepared in req's output: whole, or cut by the fault. */
 static void send_prepared(struct evhttp_request *req, int status,
-			  enum fault fault)
+                          enum fault fault)
 {
 	struct evkeyvalq *headers = evhttp_request_get_output_headers(req);
 	struct evbuffer *out = evhttp_request_get_output_buffer(req);
@@ -372,8 +383,9 @@ static void on_stall_readable(evutil_socket_t fd, short what, void *arg)
 
 	(void)what;
 	n = recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
-	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK ||
-		      errno == EINTR) && event_add(p->ev, NULL) == 0)
+	if (n < 0 &&
+	    (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) &&
+	    event_add(p->ev, NULL) == 0)
 		return;
 	pending_abort(p);
 }
@@ -401,8 +413,7 @@ static void on_pending_close(struct evhttp_connection *evcon, void *arg)
  * or (tv NULL) until the client leaves.
  */
 static int pending_start(struct server *srv, struct evhttp_request *req,
-			 enum fault fault, int status,
-			 const struct timeval *tv)
+                         enum fault fault, int status, const struct timeval *tv)
 {
 	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
 	struct pending *p;
@@ -418,10 +429,11 @@ static int pending_start(struct server *srv, struct evhttp_request *req,
 		if (rc == 0)
 			rc = event_add(p->ev, tv);
 	} else {
-		struct bufferevent *bev = evhttp_connection_get_bufferevent(evcon);
+		struct bufferevent *bev =
+		    evhttp_connection_get_bufferevent(evcon);
 
 		rc = event_assign(p->ev, srv->base, bufferevent_getfd(bev),
-				  EV_READ, on_stall_readable, p);
+		                  EV_READ, on_stall_readable, p);
 		if (rc == 0)
 			rc = event_add(p->ev, NULL);
 	}
@@ -461,7 +473,7 @@ static void set_nodelay(struct evhttp_request *req)
 	bev = evhttp_connection_get_bufferevent(evcon);
 	if (bev)
 		setsockopt(bufferevent_getfd(bev), IPPROTO_TCP, TCP_NODELAY,
-			   &one, sizeof(one));
+		           &one, sizeof(one));
 }
 
 /* floor((n+1)*f) > floor(n*f); the casts floor these non-negatives. */
@@ -472,7 +484,7 @@ static int selects(double f, uint64_t n)
 
 /* Count a request in, number it (*number), and choose its fault. */
 static enum fault admit(struct server *srv, struct evhttp_request *req,
-			uint64_t *number)
+                        uint64_t *number)
 {
 	uint64_t n = srv->requests++;
 	int k;
@@ -496,14 +508,16 @@ static void send_stats(struct server *srv, struct evhttp_request *req)
 	struct evbuffer *out = evhttp_request_get_output_buffer(req);
 
 	evhttp_add_header(evhttp_request_get_output_headers(req),
-			  "Content-Type", "application/json");
-	if (evbuffer_add_printf(out, "{\"requests\": %" PRIu64
-	    ", \"in_flight\": %" PRIu64 ", \"max_in_flight\": %" PRIu64
-	    ", \"faults_status\": %" PRIu64 ", \"faults_close\": %" PRIu64
-	    ", \"faults_stall\": %" PRIu64 ", \"digest\": \"%016" PRIx64
-	    "\"}\n", srv->requests, srv->in_flight, srv->max_in_flight,
-	    srv->faults[FAULT_STATUS], srv->faults[FAULT_CLOSE],
-	    srv->faults[FAULT_STALL], srv->digest) < 0) {
+	                  "Content-Type", "application/json");
+	if (evbuffer_add_printf(
+	        out,
+	        "{\"requests\": %" PRIu64 ", \"in_flight\": %" PRIu64
+	        ", \"max_in_flight\": %" PRIu64 ", \"faults_status\": %" PRIu64
+	        ", \"faults_close\": %" PRIu64 ", \"faults_stall\": %" PRIu64
+	        ", \"digest\": \"%016" PRIx64 "\"}\n",
+	        srv->requests, srv->in_flight, srv->max_in_flight,
+	        srv->faults[FAULT_STATUS], srv->faults[FAULT_CLOSE],
+	        srv->faults[FAULT_STALL], srv->digest) < 0) {
 		evhttp_send_error(req, HTTP_INTERNAL, NULL);
 		return;
 	}
@@ -521,7 +535,7 @@ static void stats_reset(struct server *srv)
 
 /* A request under CONTROL_PREFIX: answered at once, never counted. */
 static void on_control(struct server *srv, struct evhttp_request *req,
-		       const char *uri)
+                       const char *uri)
 {
 	const char *name = uri + sizeof(CONTROL_PREFIX) - 1;
 	size_t len = strcspn(name, "?");
@@ -553,8 +567,8 @@ static void on_control(struct server *srv, struct evhttp_request *req,
  * timeout or, for the random models, tv filled in.
  */
 static const struct timeval *route_delay(const struct server *srv,
-					 enum server_route route, uint64_t n,
-					 struct timeval *tv)
+                                         enum server_route route, uint64_t n,
+                                         struct timeval *tv)
 {
 	const struct route_timing *t = &srv->timing[route];
 	uint64_t us;
@@ -571,7 +585,7 @@ static const struct timeval *route_delay(const struct server *srv,
 
 static void on_request(struct evhttp_request *req, void *arg)
 {
-	static const struct timeval now = { 0, 0 };
+	static const struct timeval now = {0, 0};
 	struct server *srv = arg;
 	const char *uri = evhttp_request_get_uri(req);
 	const struct timeval *delay;
@@ -594,19 +608,18 @@ static void on_request(struct evhttp_request *req, void *arg)
 	}
 	/* The answer is made now and waits in req for its latency. */
 	route = routes_match(req);
-	status = fault == FAULT_STATUS ? prepare_fault_status(srv, req) :
-		 routes_answer(srv->routes, route, req);
+	status = fault == FAULT_STATUS ? prepare_fault_status(srv, req)
+	                               : routes_answer(srv->routes, route, req);
 	if (status < 0)
 		goto fail;
 	delay = route_delay(srv, route, n, &drawn);
-	if (delay ||
-	    (fault == FAULT_CLOSE && close_sends_nothing(req))) {
+	if (delay || (fault == FAULT_CLOSE && close_sends_nothing(req))) {
 		/*
 		 * Closing at once goes through a zero timer too: freeing the
 		 * connection inside evhttp's own request callback is unsafe.
 		 */
 		if (pending_start(srv, req, fault, status,
-				  delay ? delay : &now) < 0)
+		                  delay ? delay : &now) < 0)
 			goto fail;
 		return;
 	}
@@ -618,8 +631,9 @@ fail:
 	srv->in_flight--;
 	/* Whatever part of an answer is in place must not go out with it. */
 	evhttp_clear_headers(evhttp_request_get_output_headers(req));
-	evbuffer_drain(evhttp_request_get_output_buffer(req),
-		       evbuffer_get_length(evhttp_request_get_output_buffer(req)));
+	evbuffer_drain(
+	    evhttp_request_get_output_buffer(req),
+	    evbuffer_get_length(evhttp_request_get_output_buffer(req)));
 	evhttp_send_error(req, HTTP_SERVUNAVAIL, NULL);
 }
 
@@ -640,20 +654,20 @@ static void on_accept_resume(evutil_socket_t fd, short what, void *arg)
  */
 static void on_accept_error(struct evconnlistener *lev, void *arg)
 {
-	static const struct timeval pause_tv = { 0, ACCEPT_PAUSE_US };
+	static const struct timeval pause_tv = {0, ACCEPT_PAUSE_US};
 	static int warned;
 	int err = EVUTIL_SOCKET_ERROR();
 
-	(void)arg;              /* evhttp's, not ours */
+	(void)arg; /* evhttp's, not ours */
 	if (!warned) {
 		diag_warn("test server: accept: %s; pausing accepts",
-			  strerror(err));
+		          strerror(err));
 		warned = 1;
 	}
 	evconnlistener_disable(lev);
 	/* A once-event needs no handle: event_base_free reclaims it. */
 	if (event_base_once(evconnlistener_get_base(lev), -1, EV_TIMEOUT,
-			    on_accept_resume, lev, &pause_tv) < 0)
+	                    on_accept_resume, lev, &pause_tv) < 0)
 		evconnlistener_enable(lev);
 }
 
@@ -682,13 +696,13 @@ static int listen_local(struct server *srv, unsigned port, unsigned *bound)
 	sin.sin_family = AF_INET;
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	sin.sin_port = htons((uint16_t)port);
-	lev = evconnlistener_new_bind(srv->base, NULL, NULL,
-		LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_FREE |
-		LEV_OPT_CLOSE_ON_EXEC, LISTEN_BACKLOG,
-		(struct sockaddr *)&sin, sizeof(sin));
+	lev = evconnlistener_new_bind(
+	    srv->base, NULL, NULL,
+	    LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC,
+	    LISTEN_BACKLOG, (struct sockaddr *)&sin, sizeof(sin));
 	if (!lev) {
 		diag_error("test server: cannot listen on 127.0.0.1:%u: %s",
-			   port, strerror(errno));
+		           port, strerror(errno));
 		return -1;
 	}
 	/* From here on evhttp_free() frees the listener. */
@@ -699,7 +713,7 @@ static int listen_local(struct server *srv, unsigned port, unsigned *bound)
 	}
 	evconnlistener_set_error_cb(lev, on_accept_error);
 	if (getsockname(evconnlistener_get_fd(lev), (struct sockaddr *)&sin,
-			&len) < 0) {
+	                &len) < 0) {
 		diag_error("test server: getsockname: %s", strerror(errno));
 		return -1;
 	}
@@ -733,7 +747,7 @@ static int report_ready(unsigned port, void *arg)
 
 	if (rc < 0)
 		diag_error("test server: cannot report its port: %s",
-			   strerror(errno));
+		           strerror(errno));
 	close(fd);
 	return rc;
 }
@@ -813,17 +827,17 @@ static int check_faults(struct server *srv, const struct server_config *cfg)
 	/* A 1xx is not a final answer: the client would wait for another. */
 	if (status < 200 || status > 599) {
 		diag_error("test server: fail status %u is not in 200..599",
-			   status);
+		           status);
 		return -1;
 	}
 	srv->fraction[FAULT_STATUS] = cfg->fail_fraction;
 	srv->fraction[FAULT_CLOSE] = cfg->close_fraction;
 	srv->fraction[FAULT_STALL] = cfg->stall_fraction;
 	srv->faulty = cfg->fail_fraction > 0 || cfg->close_fraction > 0 ||
-		      cfg->stall_fraction > 0;
+	              cfg->stall_fraction > 0;
 	srv->fail_status = (int)status;
 	n = snprintf(srv->fail_body, sizeof(srv->fail_body),
-		     "concbench test server: injected fault %u\n", status);
+	             "concbench test server: injected fault %u\n", status);
 	srv->fail_body_len = n > 0 ? (size_t)n : 0;
 	return 0;
 }
@@ -835,14 +849,16 @@ static int check_latency(struct server *srv, const struct server_config *cfg)
 	int r;
 
 	for (r = 0; r < ROUTE_COUNT; r++) {
-		const struct latency_spec *spec = cfg->route_latency_set[r] ?
-			&cfg->route_latency[r] : &cfg->latency;
+		const struct latency_spec *spec = cfg->route_latency_set[r]
+		                                      ? &cfg->route_latency[r]
+		                                      : &cfg->latency;
 
 		if (latency_check(spec, err, sizeof(err)) < 0) {
 			if (cfg->route_latency_set[r])
-				diag_error("test server: route %s: %s",
-					   server_route_name((enum server_route)r),
-					   err);
+				diag_error(
+				    "test server: route %s: %s",
+				    server_route_name((enum server_route)r),
+				    err);
 			else
 				diag_error("test server: %s", err);
 			return -1;
@@ -875,7 +891,7 @@ static int arm_fixed_latencies(struct server *srv)
 }
 
 static int server_setup(struct server *srv, const struct server_config *cfg,
-			unsigned *port)
+                        unsigned *port)
 {
 	struct sigaction sa;
 
@@ -884,8 +900,8 @@ static int server_setup(struct server *srv, const struct server_config *cfg,
 		return -1;
 	}
 	if (cfg->files > SERVER_MAX_FILES) {
-		diag_error("test server: %u files is more than %u",
-			   cfg->files, SERVER_MAX_FILES);
+		diag_error("test server: %u files is more than %u", cfg->files,
+		           SERVER_MAX_FILES);
 		return -1;
 	}
 	if (check_faults(srv, cfg) < 0 || check_latency(srv, cfg) < 0)
@@ -913,10 +929,11 @@ static int server_setup(struct server *srv, const struct server_config *cfg,
 	}
 	if (arm_fixed_latencies(srv) < 0)
 		goto nomem;
-	evhttp_set_allowed_methods(srv->http, EVHTTP_REQ_GET |
-		EVHTTP_REQ_POST | EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT |
-		EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE |
-		EVHTTP_REQ_CONNECT | EVHTTP_REQ_PATCH);
+	evhttp_set_allowed_methods(
+	    srv->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD |
+	                   EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
+	                   EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE |
+	                   EVHTTP_REQ_CONNECT | EVHTTP_REQ_PATCH);
 	evhttp_set_gencb(srv->http, on_request, srv);
 	return listen_local(srv, cfg->port, port);
 nomem:
@@ -925,7 +942,7 @@ nomem:
 }
 
 int server_run(const struct server_config *cfg, server_ready_fn ready,
-	       void *arg)
+               void *arg)
 {
 	struct server srv;
 	unsigned port = 0;
@@ -958,7 +975,7 @@ static long long now_ms(void)
 
 static void sleep_ms(long ms)
 {
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
 
 	/* An early wake-up only makes the caller poll sooner. */
 	nanosleep(&ts, NULL);
@@ -975,7 +992,7 @@ static pid_t wait_child(pid_t pid, int *status, int options)
 }
 
 static int child_main(const struct server_config *cfg, int ready_fd,
-		      pid_t parent)
+                      pid_t parent)
 {
 	sigset_t none;
 
@@ -1007,7 +1024,7 @@ static long read_port(int fd)
 
 	for (;;) {
 		long long left = deadline - now_ms();
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		struct pollfd pfd = {.fd = fd, .events = POLLIN};
 		ssize_t n;
 		int r;
 
@@ -1045,16 +1062,18 @@ static void explain_failure(long port, int err, int status)
 {
 	if (port == -1)
 		diag_error("test server: not ready within %d s",
-			   READY_TIMEOUT_MS / 1000);
+		           READY_TIMEOUT_MS / 1000);
 	else if (port < 0)
 		diag_error("test server: waiting for it to start: %s",
-			   strerror(err));
+		           strerror(err));
 	else if (WIFSIGNALED(status))
 		diag_error("test server: killed by signal %d before it was "
-			   "ready", WTERMSIG(status));
+		           "ready",
+		           WTERMSIG(status));
 	else if (WIFEXITED(status) && WEXITSTATUS(status) != 1)
 		diag_error("test server: exited with status %d before it was "
-			   "ready", WEXITSTATUS(status));
+		           "ready",
+		           WEXITSTATUS(status));
 	else if (!WIFEXITED(status))
 		diag_error("test server: failed to start");
 	/* Exit status 1: server_run() has said why. */
@@ -1084,7 +1103,8 @@ int server_spawn(const struct server_config *cfg, struct server_process *sp)
 	}
 	if (pid == 0) {
 		close(fds[0]);
-		/* _exit: the parent's atexit handlers and stdio are not ours. */
+		/* _exit: the parent's atexit handlers and stdio are not ours.
+		 */
 		_exit(child_main(cfg, fds[1], parent));
 	}
 	close(fds[1]);
@@ -1124,7 +1144,8 @@ void server_stop(struct server_process *sp)
 		if (r == pid) {
 			if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 				diag_warn("test server: did not exit cleanly "
-					  "(status 0x%x)", (unsigned)status);
+				          "(status 0x%x)",
+				          (unsigned)status);
 			return;
 		}
 		if (r < 0)
@@ -1132,7 +1153,7 @@ void server_stop(struct server_process *sp)
 		sleep_ms(STOP_POLL_MS);
 	} while (now_ms() < deadline);
 	diag_warn("test server: still running %d s after SIGTERM; killing it",
-		  STOP_GRACE_MS / 1000);
+	          STOP_GRACE_MS / 1000);
 	kill(pid, SIGKILL);
 	wait_child(pid, &status, 0);
 }
@@ -1144,8 +1165,7 @@ struct control_reply {
 	size_t len;
 };
 
-static size_t on_control_data(char *data, size_t size, size_t nmemb,
-			      void *arg)
+static size_t on_control_data(char *data, size_t size, size_t nmemb, void *arg)
 {
 	struct control_reply *r = arg;
 	size_t n = size * nmemb;
@@ -1161,7 +1181,7 @@ static size_t on_control_data(char *data, size_t size, size_t nmemb,
 
 /* One request to a control endpoint; 0 if it answered want. */
 static int control_call(unsigned port, const char *name, int post, long want,
-			struct control_reply *r)
+                        struct control_reply *r)
 {
 	char url[64], err[CURL_ERROR_SIZE];
 	long status = 0;
@@ -1180,10 +1200,11 @@ static int control_call(unsigned port, const char *name, int post, long want,
 		return -1;
 	}
 	snprintf(url, sizeof(url), "http://127.0.0.1:%u" CONTROL_PREFIX "%s",
-		 port, name);
+	         port, name);
 	err[0] = '\0';
 	curl_easy_setopt(h, CURLOPT_URL, url);
-	/* An empty proxy overrides http_proxy and friends from the environment. */
+	/* An empty proxy overrides http_proxy and friends from the environment.
+	 */
 	curl_easy_setopt(h, CURLOPT_PROXY, "");
 	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)CONTROL_TIMEOUT_MS);
 	curl_easy_setopt(h, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
@@ -1202,12 +1223,12 @@ static int control_call(unsigned port, const char *name, int post, long want,
 	curl_easy_cleanup(h);
 	if (rc != CURLE_OK) {
 		diag_error("test server: %s: %s", url,
-			   err[0] != '\0' ? err : curl_easy_strerror(rc));
+		           err[0] != '\0' ? err : curl_easy_strerror(rc));
 		return -1;
 	}
 	if (status != want) {
 		diag_error("test server: %s: status %ld, expected %ld", url,
-			   status, want);
+		           status, want);
 		return -1;
 	}
 	return 0;
@@ -1294,8 +1315,9 @@ int server_stats_read(unsigned port, struct server_stats *out)
 	    json_u64(r.text, "faults_close", &st.faults_close) < 0 ||
 	    json_u64(r.text, "faults_stall", &st.faults_stall) < 0 ||
 	    json_digest(r.text, st.digest) < 0) {
-		diag_error("test server on port %u: malformed statistics: %.200s",
-			   port, r.text);
+		diag_error(
+		    "test server on port %u: malformed statistics: %.200s",
+		    port, r.text);
 		return -1;
 	}
 	*out = st;

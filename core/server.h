@@ -88,11 +88,11 @@
  * server_route_name().
  */
 enum server_route {
-	ROUTE_PAGE,     /* "page": any path not below: the HTML page */
-	ROUTE_PRICES,   /* "prices": GET /prices/YYYY-MM-DD */
-	ROUTE_LIST,     /* "list": GET and POST /api/list_files */
-	ROUTE_FILES,    /* "files": GET /files/HEX */
-	ROUTE_ECHO,     /* "echo": POST /api/echo */
+	ROUTE_PAGE,   /* "page": any path not below: the HTML page */
+	ROUTE_PRICES, /* "prices": GET /prices/YYYY-MM-DD */
+	ROUTE_LIST,   /* "list": GET and POST /api/list_files */
+	ROUTE_FILES,  /* "files": GET /files/HEX */
+	ROUTE_ECHO,   /* "echo": POST /api/echo */
 	ROUTE_COUNT
 };
 
@@ -107,30 +107,30 @@ int server_route_lookup(const char *name);
 
 /* All zero: an ephemeral port, no latency, an empty body, no faults. */
 struct server_config {
-	unsigned port;          /* 0: an ephemeral port */
-	struct latency_spec latency;    /* of every route without its own */
+	unsigned port;               /* 0: an ephemeral port */
+	struct latency_spec latency; /* of every route without its own */
 	struct latency_spec route_latency[ROUTE_COUNT];
 	unsigned char route_latency_set[ROUTE_COUNT];
-	uint64_t seed;          /* latency draws, file paths, prices */
-	unsigned files;         /* the list API's N; 0: SERVER_DEFAULT_FILES */
-	size_t body_bytes;      /* size of each page body */
+	uint64_t seed;     /* latency draws, file paths, prices */
+	unsigned files;    /* the list API's N; 0: SERVER_DEFAULT_FILES */
+	size_t body_bytes; /* size of each page body */
 	/* Fractions are in [0, 1]; 0 turns the fault off (see above). */
-	double fail_fraction;   /* answered with fail_status */
-	unsigned fail_status;   /* 0: 500; else 200..599 */
-	double close_fraction;  /* closed in the middle of the response */
-	double stall_fraction;  /* never answered */
+	double fail_fraction;  /* answered with fail_status */
+	unsigned fail_status;  /* 0: 500; else 200..599 */
+	double close_fraction; /* closed in the middle of the response */
+	double stall_fraction; /* never answered */
 };
 
 /* What GET /_concbench/stats reports. */
 struct server_stats {
 	uint64_t requests, in_flight, max_in_flight;
 	uint64_t faults_status, faults_close, faults_stall;
-	char digest[17];        /* 16 lowercase hex digits */
+	char digest[17]; /* 16 lowercase hex digits */
 };
 
 /* A server running in a child process. */
 struct server_process {
-	pid_t pid;              /* 0 when not running */
+	pid_t pid; /* 0 when not running */
 	unsigned port;
 };
 

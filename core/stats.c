@@ -47,8 +47,8 @@ void stats_summarize(const double *x, size_t n, struct summary *out)
 	memcpy(sorted, x, n * sizeof(*sorted));
 	qsort(sorted, n, sizeof(*sorted), cmp_double);
 	out->best = sorted[0];
-	out->median = n % 2 ? sorted[n / 2]
-	                    : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
+	out->median =
+	    n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
 	free(sorted);
 }
 
@@ -57,8 +57,8 @@ const char *stats_time_unit(double dt, double *scale)
 	static const struct {
 		const char *name;
 		double scale;
-	} units[] = {{"sec", 1.0}, {"msec", 1e-3}, {"usec", 1e-6},
-	             {"nsec", 1e-9}};
+	} units[] = {
+	    {"sec", 1.0}, {"msec", 1e-3}, {"usec", 1e-6}, {"nsec", 1e-9}};
 	size_t i;
 
 	for (i = 0; i < sizeof(units) / sizeof(units[0]) - 1; i++)

@@ -11,7 +11,8 @@
 
 struct summary {
 	size_t n;
-	double best, mean, median, stdev; /* stdev: sample (n - 1); 0 if n < 2 */
+	double best, mean, median,
+	    stdev; /* stdev: sample (n - 1); 0 if n < 2 */
 };
 
 void stats_summarize(const double *x, size_t n, struct summary *out);

@@ -20,10 +20,10 @@ static const struct {
 	const char *name;
 	unsigned bit;
 } placeholders[] = {
-	{"i", URLSET_VAR_I},
-	{"date", URLSET_VAR_DATE},
-	{"start", URLSET_VAR_START},
-	{"per_page", URLSET_VAR_PER_PAGE},
+    {"i", URLSET_VAR_I},
+    {"date", URLSET_VAR_DATE},
+    {"start", URLSET_VAR_START},
+    {"per_page", URLSET_VAR_PER_PAGE},
 };
 #define NPLACEHOLDERS (sizeof(placeholders) / sizeof(placeholders[0]))
 
@@ -50,26 +50,24 @@ static size_t body_name(const char *p)
 	return n && p[1 + n] == '}' ? n : 0;
 }
 
-static void unknown(const char *p, size_t n, unsigned allowed,
-                    const char *what, char *err, size_t errlen)
+static void unknown(const char *p, size_t n, unsigned allowed, const char *what,
+                    char *err, size_t errlen)
 {
 	char known[128] = "";
 	size_t k, used = 0;
 
 	for (k = 0; k < NPLACEHOLDERS; k++)
 		if (placeholders[k].bit & allowed)
-			used += (size_t)snprintf(known + used,
-			                         sizeof(known) - used, "%s{%s}",
-			                         used ? ", " : "",
-			                         placeholders[k].name);
+			used += (size_t)snprintf(
+			    known + used, sizeof(known) - used, "%s{%s}",
+			    used ? ", " : "", placeholders[k].name);
 	snprintf(err, errlen, "unknown placeholder '%.*s' in %s (known: %s)",
 	         (int)n, p, what, known);
 }
 
 int urlset_check_template(const char *text, enum urlset_syntax syntax,
-                          unsigned allowed, const char *what,
-                          unsigned *used, char *err, size_t errlen,
-                          size_t *at)
+                          unsigned allowed, const char *what, unsigned *used,
+                          char *err, size_t errlen, size_t *at)
 {
 	unsigned seen = 0, bit;
 	const char *p;
@@ -101,8 +99,8 @@ int urlset_check_template(const char *text, enum urlset_syntax syntax,
 			}
 			bit = placeholder_bit(p + 1, (size_t)(close - p - 1));
 			if (!(bit & allowed)) {
-				unknown(p, (size_t)(close - p + 1), allowed, what,
-				        err, errlen);
+				unknown(p, (size_t)(close - p + 1), allowed,
+				        what, err, errlen);
 				return -1;
 			}
 			seen |= bit;
@@ -181,9 +179,9 @@ static void expand(const char *text, enum urlset_syntax syntax,
 			p++;
 		} else if (p[0] == '{') {
 			const char *close = strchr(p, '}');
-			put_value(buf, len, used,
-			          placeholder_bit(p + 1, (size_t)(close - p - 1)),
-			          v);
+			put_value(
+			    buf, len, used,
+			    placeholder_bit(p + 1, (size_t)(close - p - 1)), v);
 			p = close;
 		} else {
 			put(buf, len, used, p, 1);
@@ -198,8 +196,7 @@ static void terminate(char *buf, size_t len, size_t used)
 }
 
 size_t urlset_expand(const char *text, enum urlset_syntax syntax,
-                     const struct urlset_values *values, char *buf,
-                     size_t len)
+                     const struct urlset_values *values, char *buf, size_t len)
 {
 	size_t used = 0;
 
@@ -230,8 +227,9 @@ int urlset_parse_day(const char *text, int64_t *day)
 	unsigned y, m, d, last;
 	int n = 0;
 
-	if (strlen(text) != 10 || sscanf(text, "%4u-%2u-%2u%n", &y, &m, &d, &n) != 3 ||
-	    n != 10 || text[4] != '-' || text[7] != '-')
+	if (strlen(text) != 10 ||
+	    sscanf(text, "%4u-%2u-%2u%n", &y, &m, &d, &n) != 3 || n != 10 ||
+	    text[4] != '-' || text[7] != '-')
 		return -1;
 	for (n = 0; n < 10; n++)
 		if (n != 4 && n != 7 && (text[n] < '0' || text[n] > '9'))
@@ -264,8 +262,11 @@ int urlset_check_date_format(const char *format)
 {
 	/* The longest day a format is likely to make: a long month name and
 	 * weekday, late in the year. */
-	struct tm tm = {.tm_year = 2026 - 1900, .tm_mon = 8, .tm_mday = 30,
-	                .tm_wday = 3, .tm_yday = 272};
+	struct tm tm = {.tm_year = 2026 - 1900,
+	                .tm_mon = 8,
+	                .tm_mday = 30,
+	                .tm_wday = 3,
+	                .tm_yday = 272};
 	char probe[URLSET_DATE_MAX];
 
 	return format_day(format, &tm, probe) ? 0 : -1;
@@ -287,8 +288,8 @@ void urlset_values_of(const struct urlset *set, uint64_t index,
 	}
 }
 
-size_t urlset_format(const struct urlset *set, const char *base,
-                     uint64_t index, char *buf, size_t len)
+size_t urlset_format(const struct urlset *set, const char *base, uint64_t index,
+                     char *buf, size_t len)
 {
 	size_t used = 0;
 
@@ -339,7 +340,8 @@ int urlset_read_file(const char *path, char ***urls, unsigned **lines,
 		if (n == cap) {
 			size_t ncap = cap ? cap * 2 : 64;
 			char **nu = realloc(u, ncap * sizeof(*u));
-			unsigned *nl = nu ? realloc(ln, ncap * sizeof(*ln)) : NULL;
+			unsigned *nl =
+			    nu ? realloc(ln, ncap * sizeof(*ln)) : NULL;
 			if (nu)
 				u = nu;
 			if (!nl)

@@ -22,17 +22,17 @@
 #define URLSET_VAR_START 4u
 #define URLSET_VAR_PER_PAGE 8u
 
-#define URLSET_DATE_MAX 64   /* a formatted {date}, with its NUL */
+#define URLSET_DATE_MAX 64 /* a formatted {date}, with its NUL */
 
 struct urlset {
-	char *pattern;    /* a template; NULL for a list */
-	char **list;      /* explicit URLs; NULL for a pattern */
+	char *pattern; /* a template; NULL for a list */
+	char **list;   /* explicit URLs; NULL for a pattern */
 	size_t list_len;
-	int relative;     /* URLs start with '/': prefixed by the server */
+	int relative; /* URLs start with '/': prefixed by the server */
 	/* A date range: {date} of index i is first_day + i, formatted. */
 	int has_dates;
-	int64_t first_day;      /* days since 1970-01-01 */
-	char *date_format;      /* strftime(3) */
+	int64_t first_day; /* days since 1970-01-01 */
+	char *date_format; /* strftime(3) */
 };
 
 enum urlset_syntax { URLSET_STRICT, URLSET_BODY };
@@ -51,17 +51,15 @@ struct urlset_values {
  * 0-based offset in *at.
  */
 int urlset_check_template(const char *text, enum urlset_syntax syntax,
-                          unsigned allowed, const char *what,
-                          unsigned *used, char *err, size_t errlen,
-                          size_t *at);
+                          unsigned allowed, const char *what, unsigned *used,
+                          char *err, size_t errlen, size_t *at);
 
 /*
  * Expand a checked template into buf (NUL-terminated). Returns its length;
  * if that is >= len the text was truncated, as with snprintf.
  */
 size_t urlset_expand(const char *text, enum urlset_syntax syntax,
-                     const struct urlset_values *values, char *buf,
-                     size_t len);
+                     const struct urlset_values *values, char *buf, size_t len);
 
 /*
  * Parse "YYYY-MM-DD" (a real calendar day) into days since 1970-01-01.
@@ -82,8 +80,8 @@ void urlset_values_of(const struct urlset *set, uint64_t index,
  * Write URL number `index` into buf (NUL-terminated), prefixed with base
  * when the set is relative. Returns its length, truncating like snprintf.
  */
-size_t urlset_format(const struct urlset *set, const char *base,
-                     uint64_t index, char *buf, size_t len);
+size_t urlset_format(const struct urlset *set, const char *base, uint64_t index,
+                     char *buf, size_t len);
 
 /*
  * Read a URL file: one URL per line; blank lines and lines whose first

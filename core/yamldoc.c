@@ -36,9 +36,9 @@ static void loader_error(struct loader *ld, const yaml_mark_t *mark,
 		return;
 	ld->failed = 1;
 	if (mark)
-		used = (size_t)snprintf(ld->err, ld->errlen, "%s:%zu:%zu: ",
-		                        ld->path, mark->line + 1,
-		                        mark->column + 1);
+		used = (size_t)snprintf(ld->err, ld->errlen,
+		                        "%s:%zu:%zu: ", ld->path,
+		                        mark->line + 1, mark->column + 1);
 	else
 		used = (size_t)snprintf(ld->err, ld->errlen, "%s: ", ld->path);
 	if (used >= ld->errlen)
@@ -77,8 +77,8 @@ static struct ynode *node_new(enum ynode_kind kind, const yaml_mark_t *mark)
 
 static int node_append(struct ynode *parent, struct ynode *child)
 {
-	struct ynode **items = realloc(parent->items,
-	                               (parent->slots + 1) * sizeof(*items));
+	struct ynode **items =
+	    realloc(parent->items, (parent->slots + 1) * sizeof(*items));
 	if (!items)
 		return -1;
 	parent->items = items;
@@ -151,9 +151,10 @@ static int load_items(struct loader *ld, struct ynode *coll, int depth)
 			return -1;
 		if (coll->kind == YNODE_MAPPING && want_key &&
 		    ynode_get(coll, child->text)) {
-			loader_error(ld, &(yaml_mark_t){0, child->line - 1,
-			                                child->col - 1},
-			             "duplicate key '%s'", child->text);
+			loader_error(
+			    ld,
+			    &(yaml_mark_t){0, child->line - 1, child->col - 1},
+			    "duplicate key '%s'", child->text);
 			ydoc_free(child);
 			return -1;
 		}
@@ -198,14 +199,14 @@ static struct ynode *load_node(struct loader *ld, yaml_event_t *ev, int depth)
 	case YAML_SEQUENCE_START_EVENT:
 	case YAML_MAPPING_START_EVENT: {
 		int is_map = ev->type == YAML_MAPPING_START_EVENT;
-		if (check_event_props(ld, ev,
-		                      is_map ? ev->data.mapping_start.anchor
-		                             : ev->data.sequence_start.anchor,
-		                      is_map ? ev->data.mapping_start.tag
-		                             : ev->data.sequence_start.tag,
-		                      is_map ? ev->data.mapping_start.implicit
-		                             : ev->data.sequence_start.implicit) <
-		    0)
+		if (check_event_props(
+		        ld, ev,
+		        is_map ? ev->data.mapping_start.anchor
+		               : ev->data.sequence_start.anchor,
+		        is_map ? ev->data.mapping_start.tag
+		               : ev->data.sequence_start.tag,
+		        is_map ? ev->data.mapping_start.implicit
+		               : ev->data.sequence_start.implicit) < 0)
 			return NULL;
 		n = node_new(is_map ? YNODE_MAPPING : YNODE_SEQUENCE,
 		             &ev->start_mark);
@@ -248,7 +249,8 @@ static int expect_event(struct loader *ld, yaml_event_type_t type)
 			loader_error(ld, &ev.start_mark,
 			             "only one YAML document is allowed");
 		else
-			loader_error(ld, &ev.start_mark, "unexpected YAML event");
+			loader_error(ld, &ev.start_mark,
+			             "unexpected YAML event");
 	}
 	yaml_event_delete(&ev);
 	return ok ? 0 : -1;

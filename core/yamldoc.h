@@ -13,12 +13,12 @@ enum ynode_kind { YNODE_SCALAR, YNODE_SEQUENCE, YNODE_MAPPING };
 
 struct ynode {
 	enum ynode_kind kind;
-	unsigned line, col;     /* 1-based position of the node's start */
-	char *text;             /* SCALAR: the value */
-	int plain;              /* SCALAR: written unquoted */
-	struct ynode **items;   /* SEQUENCE: items; MAPPING: key, value, ... */
-	size_t count;           /* SEQUENCE: items; MAPPING: pairs */
-	size_t slots;           /* entries in items (a key may lack its value) */
+	unsigned line, col;   /* 1-based position of the node's start */
+	char *text;           /* SCALAR: the value */
+	int plain;            /* SCALAR: written unquoted */
+	struct ynode **items; /* SEQUENCE: items; MAPPING: key, value, ... */
+	size_t count;         /* SEQUENCE: items; MAPPING: pairs */
+	size_t slots;         /* entries in items (a key may lack its value) */
 };
 
 /*

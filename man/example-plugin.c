@@ -4,10 +4,9 @@
 #include <concbench/plugin.h>
 
 static const struct concbench_option example_options[] = {
-	{"trace", CONCBENCH_OPT_BOOL, "false", 0, 0,
-	 "log every URL at info level (see concbench -v)"},
-	{NULL, 0, NULL, 0, 0, NULL}
-};
+    {"trace", CONCBENCH_OPT_BOOL, "false", 0, 0,
+     "log every URL at info level (see concbench -v)"},
+    {NULL, 0, NULL, 0, 0, NULL}};
 
 static int example_run(struct concbench_host *host, void *state)
 {
@@ -33,14 +32,14 @@ static int example_run(struct concbench_host *host, void *state)
 }
 
 static const struct concbench_plugin example_plugin = {
-	.magic = CONCBENCH_PLUGIN_MAGIC,
-	.abi_major = CONCBENCH_ABI_MAJOR,
-	.abi_minor = CONCBENCH_ABI_MINOR,
-	.size = sizeof(struct concbench_plugin),
-	.name = "example",
-	.summary = "one reused blocking easy handle, one URL at a time",
-	.options = example_options,
-	.run = example_run,
+    .magic = CONCBENCH_PLUGIN_MAGIC,
+    .abi_major = CONCBENCH_ABI_MAJOR,
+    .abi_minor = CONCBENCH_ABI_MINOR,
+    .size = sizeof(struct concbench_plugin),
+    .name = "example",
+    .summary = "one reused blocking easy handle, one URL at a time",
+    .options = example_options,
+    .run = example_run,
 };
 
 CONCBENCH_PLUGIN(example_plugin)

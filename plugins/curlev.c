@@ -100,7 +100,7 @@ static int socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp,
 		event_assign(s->ev, cv->base, fd, kinds, on_socket, cv);
 	}
 	if (!(kinds & (EV_READ | EV_WRITE)))
-		return 0;	/* CURL_POLL_NONE: known, but not watched */
+		return 0; /* CURL_POLL_NONE: known, but not watched */
 	return event_add(s->ev, NULL) == 0 ? 0 : -1;
 }
 

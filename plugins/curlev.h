@@ -38,9 +38,8 @@ struct curlev;
  * armed until curl asks for one; a timeout of 0 fires on the next turn
  * of the loop, never from inside curl.
  */
-CURLEV_HIDDEN struct curlev *curlev_new(struct event_base *base,
-                                        CURLM *multi, curlev_wake_fn wake,
-                                        void *arg);
+CURLEV_HIDDEN struct curlev *curlev_new(struct event_base *base, CURLM *multi,
+                                        curlev_wake_fn wake, void *arg);
 
 /*
  * Free the events. Only after curl_multi_cleanup(multi): removing handles

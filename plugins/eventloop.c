@@ -19,11 +19,10 @@
 #include "evloop.h"
 
 static const struct concbench_option eventloop_options[] = {
-	{"batch", CONCBENCH_OPT_INT, NULL, 1, 100000000,
-	 "fetch in batches of B: schedule B jobs, wait for all of them, "
-	 "then the next B (seed 004's batched asyncio)"},
-	{NULL, 0, NULL, 0, 0, NULL}
-};
+    {"batch", CONCBENCH_OPT_INT, NULL, 1, 100000000,
+     "fetch in batches of B: schedule B jobs, wait for all of them, "
+     "then the next B (seed 004's batched asyncio)"},
+    {NULL, 0, NULL, 0, 0, NULL}};
 
 static int eventloop_run(struct concbench_host *host, void *state)
 {
@@ -37,17 +36,17 @@ static int eventloop_run(struct concbench_host *host, void *state)
 }
 
 static const struct concbench_plugin eventloop_plugin = {
-	.magic = CONCBENCH_PLUGIN_MAGIC,
-	.abi_major = CONCBENCH_ABI_MAJOR,
-	.abi_minor = CONCBENCH_ABI_MINOR,
-	.size = sizeof(struct concbench_plugin),
-	.name = "eventloop",
-	.summary = "libevent + curl multi socket API, up to C transfers in "
-	           "flight on kept-alive connections; optionally in batches",
-	.options = eventloop_options,
-	.init = NULL,
-	.run = eventloop_run,
-	.fini = NULL,
+    .magic = CONCBENCH_PLUGIN_MAGIC,
+    .abi_major = CONCBENCH_ABI_MAJOR,
+    .abi_minor = CONCBENCH_ABI_MINOR,
+    .size = sizeof(struct concbench_plugin),
+    .name = "eventloop",
+    .summary = "libevent + curl multi socket API, up to C transfers in "
+               "flight on kept-alive connections; optionally in batches",
+    .options = eventloop_options,
+    .init = NULL,
+    .run = eventloop_run,
+    .fini = NULL,
 };
 
 CONCBENCH_PLUGIN(eventloop_plugin)

@@ -26,10 +26,10 @@ struct loop;
  */
 struct slot {
 	struct loop *loop;
-	struct concbench_job *job;	/* NULL while the slot is idle */
-	CURL *easy;			/* NULL until the first job */
-	unsigned id;			/* its entry in the track array */
-	struct slot *next;		/* every slot, for the final cleanup */
+	struct concbench_job *job; /* NULL while the slot is idle */
+	CURL *easy;                /* NULL until the first job */
+	unsigned id;               /* its entry in the track array */
+	struct slot *next;         /* every slot, for the final cleanup */
 	struct slot *next_idle;
 };
 
@@ -37,15 +37,15 @@ struct loop {
 	struct concbench_host *host;
 	struct event_base *base;
 	CURLM *multi;
-	struct curlev *cv;		/* the multi's sockets and timer */
+	struct curlev *cv; /* the multi's sockets and timer */
 	unsigned limit;
 	unsigned in_flight;
 	unsigned nslots;
-	uint64_t batch;			/* 0: no batches */
-	uint64_t batch_left;		/* jobs the current batch may still claim */
-	_Atomic uint64_t *track;	/* NULL, or limit entries */
-	int exhausted;			/* next_job() answered DONE */
-	int failed;			/* the engine itself broke */
+	uint64_t batch;          /* 0: no batches */
+	uint64_t batch_left;     /* jobs the current batch may still claim */
+	_Atomic uint64_t *track; /* NULL, or limit entries */
+	int exhausted;           /* next_job() answered DONE */
+	int failed;              /* the engine itself broke */
 	struct slot *slots;
 	struct slot *idle;
 };
@@ -91,7 +91,8 @@ static void start(struct loop *l, struct slot *s, struct concbench_job *job)
 
 	easy = host->easy(host, job, s->easy);
 	if (!easy) {
-		/* The host recorded the job as failed; s->easy is still ours. */
+		/* The host recorded the job as failed; s->easy is still ours.
+		 */
 		slot_put(l, s);
 		return;
 	}
@@ -106,8 +107,8 @@ static void start(struct loop *l, struct slot *s, struct concbench_job *job)
 		          curl_multi_strerror(mc));
 		s->job = NULL;
 		host->done(host, job, easy,
-		           mc == CURLM_OUT_OF_MEMORY ? CURLE_OUT_OF_MEMORY :
-		                                       CURLE_FAILED_INIT);
+		           mc == CURLM_OUT_OF_MEMORY ? CURLE_OUT_OF_MEMORY
+		                                     : CURLE_FAILED_INIT);
 		slot_put(l, s);
 		return;
 	}
@@ -168,7 +169,8 @@ static void fill(struct loop *l)
 				l->exhausted = 1;
 			} else if (l->in_flight == 0) {
 				host->log(host, CONCBENCH_LOG_ERROR,
-				          "next_job answered NONE_NOW to a waiting call");
+				          "next_job answered NONE_NOW to a "
+				          "waiting call");
 				l->failed = 1;
 			}
 			return;
@@ -243,7 +245,7 @@ static void abandon(struct loop *l)
 int evloop_fetch(struct concbench_host *host, unsigned concurrency,
                  uint64_t batch, _Atomic uint64_t *track_slots)
 {
-	struct loop l = { 0 };
+	struct loop l = {0};
 	struct slot *s, *snext;
 	int r;
 
@@ -254,7 +256,8 @@ int evloop_fetch(struct concbench_host *host, unsigned concurrency,
 
 	l.base = curlev_base_new();
 	if (!l.base) {
-		host->log(host, CONCBENCH_LOG_ERROR, "cannot create an event base");
+		host->log(host, CONCBENCH_LOG_ERROR,
+		          "cannot create an event base");
 		return -1;
 	}
 	l.multi = curl_multi_init();
@@ -265,14 +268,16 @@ int evloop_fetch(struct concbench_host *host, unsigned concurrency,
 	}
 	l.cv = curlev_new(l.base, l.multi, drive, &l);
 	if (!l.cv) {
-		host->log(host, CONCBENCH_LOG_ERROR, "out of memory for events");
+		host->log(host, CONCBENCH_LOG_ERROR,
+		          "out of memory for events");
 		curl_multi_cleanup(l.multi);
 		event_base_free(l.base);
 		return -1;
 	}
 	/* One connection per transfer in flight, all of them kept: with
 	 * fewer, curl would close and reopen connections under load. */
-	curl_multi_setopt(l.multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)l.limit);
+	curl_multi_setopt(l.multi, CURLMOPT_MAX_HOST_CONNECTIONS,
+	                  (long)l.limit);
 	curl_multi_setopt(l.multi, CURLMOPT_MAX_TOTAL_CONNECTIONS,
 	                  (long)l.limit);
 	curl_multi_setopt(l.multi, CURLMOPT_MAXCONNECTS, (long)l.limit);
@@ -283,9 +288,10 @@ int evloop_fetch(struct concbench_host *host, unsigned concurrency,
 		if (r != 0 && l.in_flight > 0) {
 			/* No event left (1) or a backend error (-1): curl
 			 * would never be called again. */
-			host->log(host, CONCBENCH_LOG_ERROR,
-			          "event loop stopped with %u transfers in flight",
-			          l.in_flight);
+			host->log(
+			    host, CONCBENCH_LOG_ERROR,
+			    "event loop stopped with %u transfers in flight",
+			    l.in_flight);
 			l.failed = 1;
 			abandon(&l);
 		}

@@ -13,7 +13,7 @@
  * library on a thread pool, its results learned through the event loop.
  */
 #ifndef _POSIX_C_SOURCE
-#define _POSIX_C_SOURCE 200809L	/* pipe, fcntl, poll under -std=c11 */
+#define _POSIX_C_SOURCE 200809L /* pipe, fcntl, poll under -std=c11 */
 #endif
 #include <errno.h>
 #include <fcntl.h>
@@ -42,37 +42,37 @@ struct worker {
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	struct concbench_job *job;	/* mailbox: the job to run, or NULL */
-	int stop;			/* mailbox: leave once idle */
+	struct concbench_job *job; /* mailbox: the job to run, or NULL */
+	int stop;                  /* mailbox: leave once idle */
 
-	CURL *easy;			/* reused for every job */
-	struct concbench_job *ran;	/* to report; NULL: easy() failed */
+	CURL *easy;                /* reused for every job */
+	struct concbench_job *ran; /* to report; NULL: easy() failed */
 	CURLcode result;
 
-	struct worker *next;		/* every worker, for the cleanup */
-	struct worker *link;		/* completion queue or idle list */
-	int retired;			/* loop only: told to stop */
+	struct worker *next; /* every worker, for the cleanup */
+	struct worker *link; /* completion queue or idle list */
+	int retired;         /* loop only: told to stop */
 };
 
 struct pool {
 	struct concbench_host *host;
 	struct event_base *base;
-	struct event *wake;		/* EV_READ on wake_rd */
+	struct event *wake; /* EV_READ on wake_rd */
 	int wake_rd, wake_wr;
 
-	pthread_mutex_t qlock;		/* for the queue, q_signalled */
-	struct worker *q_head, *q_tail;	/* finished, not yet reported */
-	int q_signalled;		/* a wake byte is (being) written */
+	pthread_mutex_t qlock;          /* for the queue, q_signalled */
+	struct worker *q_head, *q_tail; /* finished, not yet reported */
+	int q_signalled;                /* a wake byte is (being) written */
 
 	/* The rest belongs to the loop thread alone. */
 	struct worker *workers;
 	struct worker *idle;
-	struct concbench_job *pending;	/* claimed, awaits a worker */
+	struct concbench_job *pending; /* claimed, awaits a worker */
 	unsigned nworkers;
-	unsigned limit;			/* C, or less: threads ran out */
-	unsigned in_flight;		/* handed out and not yet reported */
-	int exhausted;			/* next_job() answered DONE */
-	int failed;			/* the strategy itself broke */
+	unsigned limit;     /* C, or less: threads ran out */
+	unsigned in_flight; /* handed out and not yet reported */
+	int exhausted;      /* next_job() answered DONE */
+	int failed;         /* the strategy itself broke */
 };
 
 /* ---- worker side ------------------------------------------------ */
@@ -123,7 +123,7 @@ static void *worker_main(void *arg)
 		w->job = NULL;
 		pthread_mutex_unlock(&w->lock);
 		if (!job)
-			break;	/* stop: nothing more will come */
+			break; /* stop: nothing more will come */
 		/*
 		 * The loop reported our previous job before it handed us
 		 * this one, so host->done() is through with the handle and
@@ -136,7 +136,7 @@ static void *worker_main(void *arg)
 			w->result = curl_easy_perform(easy);
 			w->ran = job;
 		} else {
-			w->ran = NULL;	/* the host recorded it */
+			w->ran = NULL; /* the host recorded it */
 		}
 		complete(w->pool, w);
 	}
@@ -364,7 +364,7 @@ static void on_wake(evutil_socket_t fd, short kind, void *arg)
  */
 static void drain_without_loop(struct pool *p)
 {
-	struct pollfd pfd = { .fd = p->wake_rd, .events = POLLIN };
+	struct pollfd pfd = {.fd = p->wake_rd, .events = POLLIN};
 
 	while (p->in_flight > 0) {
 		(void)poll(&pfd, 1, -1);
@@ -412,8 +412,8 @@ static int pool_open(struct pool *p)
 		          "cannot create an event base");
 		goto close_pipe;
 	}
-	p->wake = event_new(p->base, p->wake_rd, EV_READ | EV_PERSIST, on_wake,
-	                    p);
+	p->wake =
+	    event_new(p->base, p->wake_rd, EV_READ | EV_PERSIST, on_wake, p);
 	if (!p->wake || event_add(p->wake, NULL) != 0) {
 		host->log(host, CONCBENCH_LOG_ERROR,
 		          "cannot watch the wake pipe");
@@ -458,7 +458,7 @@ static void pool_close(struct pool *p)
 
 static int executor_run(struct concbench_host *host, void *state)
 {
-	struct pool p = { 0 };
+	struct pool p = {0};
 	int r;
 
 	(void)state;
@@ -492,17 +492,17 @@ static int executor_run(struct concbench_host *host, void *state)
 }
 
 static const struct concbench_plugin executor_plugin = {
-	.magic = CONCBENCH_PLUGIN_MAGIC,
-	.abi_major = CONCBENCH_ABI_MAJOR,
-	.abi_minor = CONCBENCH_ABI_MINOR,
-	.size = sizeof(struct concbench_plugin),
-	.name = "executor",
-	.summary = "a libevent loop handing blocking transfers to a pool of "
-	           "C threads, each with a reused easy handle",
-	.options = NULL,
-	.init = NULL,
-	.run = executor_run,
-	.fini = NULL,
+    .magic = CONCBENCH_PLUGIN_MAGIC,
+    .abi_major = CONCBENCH_ABI_MAJOR,
+    .abi_minor = CONCBENCH_ABI_MINOR,
+    .size = sizeof(struct concbench_plugin),
+    .name = "executor",
+    .summary = "a libevent loop handing blocking transfers to a pool of "
+               "C threads, each with a reused easy handle",
+    .options = NULL,
+    .init = NULL,
+    .run = executor_run,
+    .fini = NULL,
 };
 
 CONCBENCH_PLUGIN(executor_plugin)

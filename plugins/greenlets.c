@@ -43,7 +43,7 @@
  * CONCBENCH_NEXT_WAIT instead.
  */
 #ifndef _GNU_SOURCE
-#define _GNU_SOURCE	/* MAP_ANONYMOUS, MAP_NORESERVE, MAP_STACK */
+#define _GNU_SOURCE /* MAP_ANONYMOUS, MAP_NORESERVE, MAP_STACK */
 #endif
 
 #include <stdint.h>
@@ -108,38 +108,38 @@
 struct green;
 
 enum co_state {
-	CO_NEW,		/* made, never run */
-	CO_RUN,		/* running on its stack */
-	CO_IO,		/* blocked in green_perform() */
-	CO_JOB,		/* parked: next_job() answered NONE_NOW */
-	CO_DEAD		/* returned to the hub for good: never resume */
+	CO_NEW, /* made, never run */
+	CO_RUN, /* running on its stack */
+	CO_IO,  /* blocked in green_perform() */
+	CO_JOB, /* parked: next_job() answered NONE_NOW */
+	CO_DEAD /* returned to the hub for good: never resume */
 };
 
 /* Why the hub resumed a blocked coroutine. */
 enum wake {
 	WAKE_NONE,
-	WAKE_SOCKET,	/* wake_fd is ready for wake_mask */
-	WAKE_TIMER,	/* the multi's timer expired */
-	WAKE_JOBS,	/* another coroutine reported a job or finished */
-	WAKE_ABORT	/* the hub is tearing down: unwind */
+	WAKE_SOCKET, /* wake_fd is ready for wake_mask */
+	WAKE_TIMER,  /* the multi's timer expired */
+	WAKE_JOBS,   /* another coroutine reported a job or finished */
+	WAKE_ABORT   /* the hub is tearing down: unwind */
 };
 
 struct coro {
 	struct green *g;
 	ucontext_t ctx;
 	enum co_state state;
-	char *map;		/* guard page + stack */
+	char *map; /* guard page + stack */
 	size_t map_len;
-	char *stack;		/* lowest usable byte */
+	char *stack; /* lowest usable byte */
 #ifdef GREEN_VALGRIND
 	unsigned vg_stack;
 #endif
 #ifdef GREEN_ASAN
-	void *asan_fake;	/* its fake stack while it is switched out */
+	void *asan_fake; /* its fake stack while it is switched out */
 #endif
 	CURLM *multi;
-	CURL *easy;		/* reused for every job; NULL until the first */
-	struct curlev *cv;	/* the multi's sockets and timer */
+	CURL *easy;        /* reused for every job; NULL until the first */
+	struct curlev *cv; /* the multi's sockets and timer */
 	enum wake wake;
 	curl_socket_t wake_fd;
 	int wake_mask;
@@ -149,7 +149,7 @@ struct coro {
 struct green {
 	struct concbench_host *host;
 	struct event_base *base;
-	struct event *jobs_ev;	/* activated when parked coroutines may retry */
+	struct event *jobs_ev; /* activated when parked coroutines may retry */
 	ucontext_t hub;
 #ifdef GREEN_ASAN
 	void *asan_fake;
@@ -158,10 +158,10 @@ struct green {
 #endif
 	struct coro *coros;
 	unsigned n;
-	unsigned alive;		/* not CO_DEAD */
-	unsigned parked;	/* CO_JOB */
-	int failed;		/* the strategy itself broke */
-	int aborting;		/* every coroutine must unwind */
+	unsigned alive;  /* not CO_DEAD */
+	unsigned parked; /* CO_JOB */
+	int failed;      /* the strategy itself broke */
+	int aborting;    /* every coroutine must unwind */
 };
 
 static void co_release(struct coro *co);
@@ -217,8 +217,7 @@ static void co_block(struct coro *co, enum co_state state)
 }
 
 /* Event callbacks run on the hub: hand the event to its coroutine. */
-static void co_wake(struct coro *co, enum wake why, curl_socket_t fd,
-                    int mask)
+static void co_wake(struct coro *co, enum wake why, curl_socket_t fd, int mask)
 {
 	/* Only a blocked coroutine can take a wake; a dead one has no
 	 * events left, and this keeps it that way. A wake may be stale (two
@@ -301,8 +300,8 @@ static CURLcode green_perform(struct coro *co, CURL *easy)
 	if (mc != CURLM_OK) {
 		host->log(host, CONCBENCH_LOG_WARN, "curl_multi_add_handle: %s",
 		          curl_multi_strerror(mc));
-		return mc == CURLM_OUT_OF_MEMORY ? CURLE_OUT_OF_MEMORY :
-		                                   CURLE_FAILED_INIT;
+		return mc == CURLM_OUT_OF_MEMORY ? CURLE_OUT_OF_MEMORY
+		                                 : CURLE_FAILED_INIT;
 	}
 	/*
 	 * Adding armed a zero timer; run that timeout now rather than
@@ -360,7 +359,8 @@ static enum concbench_next co_next_job(struct coro *co,
 			r = host->next_job(host, CONCBENCH_NEXT_WAIT, job);
 			if (r == CONCBENCH_NEXT_NONE_NOW) {
 				host->log(host, CONCBENCH_LOG_ERROR,
-				          "next_job answered NONE_NOW to a waiting call");
+				          "next_job answered NONE_NOW to a "
+				          "waiting call");
 				fail(g);
 				return CONCBENCH_NEXT_DONE;
 			}
@@ -401,8 +401,8 @@ static void co_main(struct coro *co)
 static void co_entry(unsigned hi, unsigned lo)
 {
 	/* Two 16-bit shifts: well defined when uintptr_t has 32 bits. */
-	struct coro *co = (struct coro *)(((uintptr_t)hi << 16 << 16) |
-	                                  (uintptr_t)lo);
+	struct coro *co =
+	    (struct coro *)(((uintptr_t)hi << 16 << 16) | (uintptr_t)lo);
 	struct green *g = co->g;
 
 #ifdef GREEN_ASAN
@@ -417,10 +417,11 @@ static void co_entry(unsigned hi, unsigned lo)
 	__sanitizer_start_switch_fiber(NULL, g->hub_bottom, g->hub_size);
 #endif
 	setcontext(&g->hub);
-	abort();	/* setcontext() does not return on success */
+	abort(); /* setcontext() does not return on success */
 }
 
-/* ---- the hub side --------------------------------------------------------- */
+/* ---- the hub side ---------------------------------------------------------
+ */
 
 /* Returns NULL, or what could not be set up. */
 static const char *co_init(struct green *g, struct coro *co)
@@ -445,14 +446,14 @@ static const char *co_init(struct green *g, struct coro *co)
 		return "mprotect of its guard page failed";
 	co->stack = co->map + page;
 #ifdef GREEN_VALGRIND
-	co->vg_stack = VALGRIND_STACK_REGISTER(co->stack,
-	                                       co->stack + GREEN_STACK_SIZE);
+	co->vg_stack =
+	    VALGRIND_STACK_REGISTER(co->stack, co->stack + GREEN_STACK_SIZE);
 #endif
 	if (getcontext(&co->ctx) != 0)
 		return "getcontext failed";
 	co->ctx.uc_stack.ss_sp = co->stack;
 	co->ctx.uc_stack.ss_size = GREEN_STACK_SIZE;
-	co->ctx.uc_link = NULL;	/* co_entry never returns */
+	co->ctx.uc_link = NULL; /* co_entry never returns */
 	makecontext(&co->ctx, (void (*)(void))co_entry, 2,
 	            (unsigned)(p >> 16 >> 16), (unsigned)p);
 
@@ -497,7 +498,7 @@ static void co_free(struct coro *co)
 
 static int greenlets_run(struct concbench_host *host, void *state)
 {
-	struct green g = { 0 };
+	struct green g = {0};
 	unsigned i, made = 0;
 	const char *why;
 	int r;
@@ -512,7 +513,8 @@ static int greenlets_run(struct concbench_host *host, void *state)
 
 	g.base = curlev_base_new();
 	if (!g.base) {
-		host->log(host, CONCBENCH_LOG_ERROR, "cannot create an event base");
+		host->log(host, CONCBENCH_LOG_ERROR,
+		          "cannot create an event base");
 		return -1;
 	}
 	g.jobs_ev = event_new(g.base, -1, 0, on_jobs, &g);
@@ -528,7 +530,7 @@ static int greenlets_run(struct concbench_host *host, void *state)
 			host->log(host, CONCBENCH_LOG_ERROR,
 			          "cannot set up coroutine %u of %u: %s",
 			          made + 1, g.n, why);
-			made++;	/* partly set up: co_free() knows how */
+			made++; /* partly set up: co_free() knows how */
 			g.failed = 1;
 			goto out;
 		}
@@ -544,9 +546,10 @@ static int greenlets_run(struct concbench_host *host, void *state)
 		if (g.alive > 0 && !g.aborting && r != 0) {
 			/* No event left (1) or a backend error (-1): the
 			 * blocked coroutines would never be resumed. */
-			host->log(host, CONCBENCH_LOG_ERROR,
-			          "event loop stopped with %u coroutines blocked",
-			          g.alive);
+			host->log(
+			    host, CONCBENCH_LOG_ERROR,
+			    "event loop stopped with %u coroutines blocked",
+			    g.alive);
 			fail(&g);
 		}
 	}
@@ -569,17 +572,17 @@ out:
 }
 
 static const struct concbench_plugin greenlets_plugin = {
-	.magic = CONCBENCH_PLUGIN_MAGIC,
-	.abi_major = CONCBENCH_ABI_MAJOR,
-	.abi_minor = CONCBENCH_ABI_MINOR,
-	.size = sizeof(struct concbench_plugin),
-	.name = "greenlets",
-	.summary = "C user-space coroutines on one thread (gevent): "
-	           "blocking-style fetch code that yields to a libevent hub",
-	.options = NULL,
-	.init = NULL,
-	.run = greenlets_run,
-	.fini = NULL,
+    .magic = CONCBENCH_PLUGIN_MAGIC,
+    .abi_major = CONCBENCH_ABI_MAJOR,
+    .abi_minor = CONCBENCH_ABI_MINOR,
+    .size = sizeof(struct concbench_plugin),
+    .name = "greenlets",
+    .summary = "C user-space coroutines on one thread (gevent): "
+               "blocking-style fetch code that yields to a libevent hub",
+    .options = NULL,
+    .init = NULL,
+    .run = greenlets_run,
+    .fini = NULL,
 };
 
 CONCBENCH_PLUGIN(greenlets_plugin)

@@ -35,16 +35,15 @@
 #define WORKER_BROKE 3
 
 static const struct concbench_option mp_options[] = {
-	{"processes", CONCBENCH_OPT_INT, NULL, 1, 1024,
-	 "worker processes, each running the event loop on its share of C "
-	 "(default: the number of online CPUs)"},
-	{NULL, 0, NULL, 0, 0, NULL}
-};
+    {"processes", CONCBENCH_OPT_INT, NULL, 1, 1024,
+     "worker processes, each running the event loop on its share of C "
+     "(default: the number of online CPUs)"},
+    {NULL, 0, NULL, 0, 0, NULL}};
 
 struct worker {
 	pid_t pid;
-	unsigned share;			/* its part of C */
-	_Atomic uint64_t *track;	/* share entries, in shared memory */
+	unsigned share;          /* its part of C */
+	_Atomic uint64_t *track; /* share entries, in shared memory */
 };
 
 /* How many workers: asked for (or one per CPU), but no idle ones. */
@@ -90,8 +89,10 @@ static int account_dead(struct concbench_host *host, const struct worker *w,
 			lost++;
 		}
 	}
-	host->log(host, CONCBENCH_LOG_ERROR, "%s; %u job%s in flight counted "
-	          "as failed%s", reason, lost, lost == 1 ? "" : "s",
+	host->log(host, CONCBENCH_LOG_ERROR,
+	          "%s; %u job%s in flight counted "
+	          "as failed%s",
+	          reason, lost, lost == 1 ? "" : "s",
 	          claiming ? ", and the one it was claiming" : "");
 	return claiming;
 }
@@ -142,7 +143,8 @@ static int mp_run(struct concbench_host *host, void *state)
 	(void)state;
 	w = calloc(p, sizeof(*w));
 	if (!w) {
-		host->log(host, CONCBENCH_LOG_ERROR, "out of memory for workers");
+		host->log(host, CONCBENCH_LOG_ERROR,
+		          "out of memory for workers");
 		return -1;
 	}
 	/*
@@ -154,7 +156,8 @@ static int mp_run(struct concbench_host *host, void *state)
 	track = mmap(NULL, size, PROT_READ | PROT_WRITE,
 	             MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (track == MAP_FAILED) {
-		host->log(host, CONCBENCH_LOG_ERROR, "mmap: %s", strerror(errno));
+		host->log(host, CONCBENCH_LOG_ERROR, "mmap: %s",
+		          strerror(errno));
 		free(w);
 		return -1;
 	}
@@ -164,9 +167,10 @@ static int mp_run(struct concbench_host *host, void *state)
 		j += w[i].share;
 	}
 
-	host->log(host, CONCBENCH_LOG_INFO, "%u worker%s, %u to %u transfers "
-	          "in flight each", p, p == 1 ? "" : "s", w[p - 1].share,
-	          w[0].share);
+	host->log(host, CONCBENCH_LOG_INFO,
+	          "%u worker%s, %u to %u transfers "
+	          "in flight each",
+	          p, p == 1 ? "" : "s", w[p - 1].share, w[0].share);
 	for (started = 0; started < p; started++) {
 		w[started].pid = fork();
 		if (w[started].pid < 0) {
@@ -206,7 +210,8 @@ static int mp_run(struct concbench_host *host, void *state)
 	 */
 	if (claiming)
 		for (j = 0; j < host->jobs_hint; j++)
-			host->job_lost(host, j, "claimed by a worker that died "
+			host->job_lost(host, j,
+			               "claimed by a worker that died "
 			               "before it could record which job");
 
 	munmap(track, size);
@@ -222,17 +227,17 @@ static int mp_run(struct concbench_host *host, void *state)
 }
 
 static const struct concbench_plugin mp_eventloop_plugin = {
-	.magic = CONCBENCH_PLUGIN_MAGIC,
-	.abi_major = CONCBENCH_ABI_MAJOR,
-	.abi_minor = CONCBENCH_ABI_MINOR,
-	.size = sizeof(struct concbench_plugin),
-	.name = "mp-eventloop",
-	.summary = "P processes (default: one per CPU), each running the "
-	           "event loop on its share of C",
-	.options = mp_options,
-	.init = NULL,
-	.run = mp_run,
-	.fini = NULL,
+    .magic = CONCBENCH_PLUGIN_MAGIC,
+    .abi_major = CONCBENCH_ABI_MAJOR,
+    .abi_minor = CONCBENCH_ABI_MINOR,
+    .size = sizeof(struct concbench_plugin),
+    .name = "mp-eventloop",
+    .summary = "P processes (default: one per CPU), each running the "
+               "event loop on its share of C",
+    .options = mp_options,
+    .init = NULL,
+    .run = mp_run,
+    .fini = NULL,
 };
 
 CONCBENCH_PLUGIN(mp_eventloop_plugin)

@@ -35,19 +35,19 @@
  */
 struct board {
 	size_t mapped;
-	atomic_int failed;		/* a worker's strategy broke */
-	_Atomic uint64_t current[];	/* per worker: job in hand, or NO_JOB */
+	atomic_int failed;          /* a worker's strategy broke */
+	_Atomic uint64_t current[]; /* per worker: job in hand, or NO_JOB */
 };
 
 static struct board *board_new(unsigned workers)
 {
-	size_t size = sizeof(struct board) +
-	              (size_t)workers * sizeof(_Atomic uint64_t);
+	size_t size =
+	    sizeof(struct board) + (size_t)workers * sizeof(_Atomic uint64_t);
 	struct board *b;
 	unsigned i;
 
-	b = mmap(NULL, size, PROT_READ | PROT_WRITE,
-	         MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	b = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+	         -1, 0);
 	if (b == MAP_FAILED)
 		return NULL;
 	b->mapped = size;
@@ -58,8 +58,8 @@ static struct board *board_new(unsigned workers)
 }
 
 /* A worker process: never returns into the host. */
-static _Noreturn void worker_main(struct concbench_host *host,
-                                  struct board *b, unsigned slot)
+static _Noreturn void worker_main(struct concbench_host *host, struct board *b,
+                                  unsigned slot)
 {
 	struct concbench_job *job;
 	enum concbench_next r;
@@ -69,8 +69,9 @@ static _Noreturn void worker_main(struct concbench_host *host,
 	while ((r = host->next_job(host, CONCBENCH_NEXT_WAIT, &job)) !=
 	       CONCBENCH_NEXT_DONE) {
 		if (r != CONCBENCH_NEXT_JOB) {
-			host->log(host, CONCBENCH_LOG_ERROR,
-			          "next_job answered NONE_NOW to a waiting call");
+			host->log(
+			    host, CONCBENCH_LOG_ERROR,
+			    "next_job answered NONE_NOW to a waiting call");
 			atomic_store(&b->failed, 1);
 			break;
 		}
@@ -85,7 +86,7 @@ static _Noreturn void worker_main(struct concbench_host *host,
 		/* Reported (or failed by easy()): no longer ours to lose. */
 		atomic_store(&b->current[slot], NO_JOB);
 	}
-	curl_easy_cleanup(easy);	/* NULL is fine */
+	curl_easy_cleanup(easy); /* NULL is fine */
 	/* _exit: the parent's stdio buffers and atexit handlers are not ours */
 	_exit(0);
 }
@@ -205,8 +206,9 @@ static int processes_run(struct concbench_host *host, void *state)
 		if (pid < 0) {
 			/* Fewer workers only lower the concurrency; none is
 			 * a failure. */
-			host->log(host, started ? CONCBENCH_LOG_WARN :
-			                          CONCBENCH_LOG_ERROR,
+			host->log(host,
+			          started ? CONCBENCH_LOG_WARN
+			                  : CONCBENCH_LOG_ERROR,
 			          "could start only %u of %u workers: fork: %s",
 			          started, n, strerror(errno));
 			break;
@@ -228,17 +230,17 @@ static int processes_run(struct concbench_host *host, void *state)
 }
 
 static const struct concbench_plugin processes_plugin = {
-	.magic = CONCBENCH_PLUGIN_MAGIC,
-	.abi_major = CONCBENCH_ABI_MAJOR,
-	.abi_minor = CONCBENCH_ABI_MINOR,
-	.size = sizeof(struct concbench_plugin),
-	.name = "processes",
-	.summary = "C forked worker processes, each with a reused blocking "
-	           "easy handle, pulling jobs until done",
-	.options = NULL,
-	.init = NULL,
-	.run = processes_run,
-	.fini = NULL,
+    .magic = CONCBENCH_PLUGIN_MAGIC,
+    .abi_major = CONCBENCH_ABI_MAJOR,
+    .abi_minor = CONCBENCH_ABI_MINOR,
+    .size = sizeof(struct concbench_plugin),
+    .name = "processes",
+    .summary = "C forked worker processes, each with a reused blocking "
+               "easy handle, pulling jobs until done",
+    .options = NULL,
+    .init = NULL,
+    .run = processes_run,
+    .fini = NULL,
 };
 
 CONCBENCH_PLUGIN(processes_plugin)

@@ -23,14 +23,15 @@ static int serial_run(struct concbench_host *host, void *state)
 	while ((r = host->next_job(host, CONCBENCH_NEXT_WAIT, &job)) !=
 	       CONCBENCH_NEXT_DONE) {
 		if (r != CONCBENCH_NEXT_JOB) {
-			host->log(host, CONCBENCH_LOG_ERROR,
-			          "next_job answered NONE_NOW to a waiting call");
+			host->log(
+			    host, CONCBENCH_LOG_ERROR,
+			    "next_job answered NONE_NOW to a waiting call");
 			ret = -1;
 			break;
 		}
 		e = host->easy(host, job, easy);
 		if (!e)
-			continue;	/* recorded as failed; easy is still ours */
+			continue; /* recorded as failed; easy is still ours */
 		easy = e;
 		host->done(host, job, easy, curl_easy_perform(easy));
 	}
@@ -40,16 +41,16 @@ static int serial_run(struct concbench_host *host, void *state)
 }
 
 static const struct concbench_plugin serial_plugin = {
-	.magic = CONCBENCH_PLUGIN_MAGIC,
-	.abi_major = CONCBENCH_ABI_MAJOR,
-	.abi_minor = CONCBENCH_ABI_MINOR,
-	.size = sizeof(struct concbench_plugin),
-	.name = "serial",
-	.summary = "one reused blocking curl easy handle, one URL at a time",
-	.options = NULL,
-	.init = NULL,
-	.run = serial_run,
-	.fini = NULL,
+    .magic = CONCBENCH_PLUGIN_MAGIC,
+    .abi_major = CONCBENCH_ABI_MAJOR,
+    .abi_minor = CONCBENCH_ABI_MINOR,
+    .size = sizeof(struct concbench_plugin),
+    .name = "serial",
+    .summary = "one reused blocking curl easy handle, one URL at a time",
+    .options = NULL,
+    .init = NULL,
+    .run = serial_run,
+    .fini = NULL,
 };
 
 CONCBENCH_PLUGIN(serial_plugin)

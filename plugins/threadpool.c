@@ -18,7 +18,7 @@
 
 struct pool {
 	struct concbench_host *host;
-	atomic_int failed;		/* the strategy itself broke */
+	atomic_int failed; /* the strategy itself broke */
 };
 
 static void *worker_main(void *arg)
@@ -33,18 +33,19 @@ static void *worker_main(void *arg)
 	while ((r = host->next_job(host, CONCBENCH_NEXT_WAIT, &job)) !=
 	       CONCBENCH_NEXT_DONE) {
 		if (r != CONCBENCH_NEXT_JOB) {
-			host->log(host, CONCBENCH_LOG_ERROR,
-			          "next_job answered NONE_NOW to a waiting call");
+			host->log(
+			    host, CONCBENCH_LOG_ERROR,
+			    "next_job answered NONE_NOW to a waiting call");
 			atomic_store(&p->failed, 1);
 			break;
 		}
 		e = host->easy(host, job, easy);
 		if (!e)
-			continue;	/* failed and released; easy is ours */
+			continue; /* failed and released; easy is ours */
 		easy = e;
 		host->done(host, job, easy, curl_easy_perform(easy));
 	}
-	curl_easy_cleanup(easy);	/* NULL is fine */
+	curl_easy_cleanup(easy); /* NULL is fine */
 	return NULL;
 }
 
@@ -60,7 +61,7 @@ static unsigned pool_size(const struct concbench_host *host)
 
 static int threadpool_run(struct concbench_host *host, void *state)
 {
-	struct pool p = { .host = host };
+	struct pool p = {.host = host};
 	unsigned n = pool_size(host), started, i;
 	pthread_t *tids;
 	int err = 0;
@@ -91,17 +92,17 @@ static int threadpool_run(struct concbench_host *host, void *state)
 }
 
 static const struct concbench_plugin threadpool_plugin = {
-	.magic = CONCBENCH_PLUGIN_MAGIC,
-	.abi_major = CONCBENCH_ABI_MAJOR,
-	.abi_minor = CONCBENCH_ABI_MINOR,
-	.size = sizeof(struct concbench_plugin),
-	.name = "threadpool",
-	.summary = "C worker threads, each with a reused blocking easy handle, "
-	           "pulling jobs until done",
-	.options = NULL,
-	.init = NULL,
-	.run = threadpool_run,
-	.fini = NULL,
+    .magic = CONCBENCH_PLUGIN_MAGIC,
+    .abi_major = CONCBENCH_ABI_MAJOR,
+    .abi_minor = CONCBENCH_ABI_MINOR,
+    .size = sizeof(struct concbench_plugin),
+    .name = "threadpool",
+    .summary = "C worker threads, each with a reused blocking easy handle, "
+               "pulling jobs until done",
+    .options = NULL,
+    .init = NULL,
+    .run = threadpool_run,
+    .fini = NULL,
 };
 
 CONCBENCH_PLUGIN(threadpool_plugin)

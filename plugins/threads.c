@@ -30,21 +30,21 @@ struct worker {
 	struct crew *crew;
 	struct concbench_job *job;
 	pthread_t tid;
-	struct worker *next;		/* on crew->finished */
+	struct worker *next; /* on crew->finished */
 };
 
 struct crew {
 	struct concbench_host *host;
 	pthread_mutex_t lock;
-	pthread_cond_t changed;		/* a thread finished */
+	pthread_cond_t changed; /* a thread finished */
 	/*
 	 * The semaphore: slots taken, by threads alive or by the main
 	 * thread about to start one. Never more than the limit.
 	 */
 	unsigned taken;
-	struct worker *finished;	/* finished, waiting to be joined */
-	int warned;			/* said that threads could not start */
-	pthread_attr_t attr;		/* of every thread started */
+	struct worker *finished; /* finished, waiting to be joined */
+	int warned;              /* said that threads could not start */
+	pthread_attr_t attr;     /* of every thread started */
 };
 
 /* The whole life of one job: a fresh handle, one blocking transfer. */
@@ -53,7 +53,7 @@ static void fetch_one(struct concbench_host *host, struct concbench_job *job)
 	CURL *easy = host->easy(host, job, NULL);
 
 	if (!easy)
-		return;		/* the host recorded the job as failed */
+		return; /* the host recorded the job as failed */
 	host->done(host, job, easy, curl_easy_perform(easy));
 	curl_easy_cleanup(easy);
 }
@@ -148,7 +148,8 @@ static void start(struct crew *c, struct concbench_job *job)
 	if (!c->warned) {
 		host->log(host, CONCBENCH_LOG_WARN,
 		          "cannot start a thread (%s); fetching on the main "
-		          "thread", err < 0 ? "out of memory" : strerror(err));
+		          "thread",
+		          err < 0 ? "out of memory" : strerror(err));
 		c->warned = 1;
 	}
 	fetch_one(host, job);
@@ -157,7 +158,7 @@ static void start(struct crew *c, struct concbench_job *job)
 
 static int threads_run(struct concbench_host *host, void *state)
 {
-	struct crew c = { 0 };
+	struct crew c = {0};
 	unsigned limit = host->concurrency ? host->concurrency : 1;
 	unsigned free_slots, busy, used;
 	struct concbench_job *job;
@@ -199,8 +200,9 @@ static int threads_run(struct concbench_host *host, void *state)
 		if (r != CONCBENCH_NEXT_NONE_NOW)
 			continue;
 		if (!busy && !used) {
-			host->log(host, CONCBENCH_LOG_ERROR,
-			          "next_job answered NONE_NOW to a waiting call");
+			host->log(
+			    host, CONCBENCH_LOG_ERROR,
+			    "next_job answered NONE_NOW to a waiting call");
 			ret = -1;
 			break;
 		}
@@ -217,17 +219,17 @@ static int threads_run(struct concbench_host *host, void *state)
 }
 
 static const struct concbench_plugin threads_plugin = {
-	.magic = CONCBENCH_PLUGIN_MAGIC,
-	.abi_major = CONCBENCH_ABI_MAJOR,
-	.abi_minor = CONCBENCH_ABI_MINOR,
-	.size = sizeof(struct concbench_plugin),
-	.name = "threads",
-	.summary = "a new thread and a new blocking easy handle per URL, at "
-	           "most C threads alive",
-	.options = NULL,
-	.init = NULL,
-	.run = threads_run,
-	.fini = NULL,
+    .magic = CONCBENCH_PLUGIN_MAGIC,
+    .abi_major = CONCBENCH_ABI_MAJOR,
+    .abi_minor = CONCBENCH_ABI_MINOR,
+    .size = sizeof(struct concbench_plugin),
+    .name = "threads",
+    .summary = "a new thread and a new blocking easy handle per URL, at "
+               "most C threads alive",
+    .options = NULL,
+    .init = NULL,
+    .run = threads_run,
+    .fini = NULL,
 };
 
 CONCBENCH_PLUGIN(threads_plugin)

@@ -22,18 +22,18 @@
 static int tap_run, tap_failed;
 static const char *tap_todo;
 
-static inline int tap_vok(int pass, const char *file, int line,
-                          const char *fmt, va_list ap) TAP_PRINTF(4, 0);
-static inline int tap_ok(int pass, const char *file, int line,
-                         const char *fmt, ...) TAP_PRINTF(4, 5);
+static inline int tap_vok(int pass, const char *file, int line, const char *fmt,
+                          va_list ap) TAP_PRINTF(4, 0);
+static inline int tap_ok(int pass, const char *file, int line, const char *fmt,
+                         ...) TAP_PRINTF(4, 5);
 static inline int tap_is_int(long long got, long long want, const char *file,
                              int line, const char *fmt, ...) TAP_PRINTF(5, 6);
 static inline int tap_is_str(const char *got, const char *want,
-                             const char *file, int line, const char *fmt,
-                             ...) TAP_PRINTF(5, 6);
+                             const char *file, int line, const char *fmt, ...)
+    TAP_PRINTF(5, 6);
 
-static inline int tap_vok(int pass, const char *file, int line,
-                          const char *fmt, va_list ap)
+static inline int tap_vok(int pass, const char *file, int line, const char *fmt,
+                          va_list ap)
 {
 	printf("%sok %d - ", pass ? "" : "not ", ++tap_run);
 	vprintf(fmt, ap);
@@ -48,8 +48,8 @@ static inline int tap_vok(int pass, const char *file, int line,
 	return pass;
 }
 
-static inline int tap_ok(int pass, const char *file, int line,
-                         const char *fmt, ...)
+static inline int tap_ok(int pass, const char *file, int line, const char *fmt,
+                         ...)
 {
 	va_list ap;
 
@@ -89,10 +89,10 @@ static inline int tap_is_str(const char *got, const char *want,
 }
 
 #define ok(cond, ...) tap_ok(!!(cond), __FILE__, __LINE__, __VA_ARGS__)
-#define is_int(got, want, ...)                                              \
-	tap_is_int((long long)(got), (long long)(want), __FILE__, __LINE__, \
+#define is_int(got, want, ...)                                                 \
+	tap_is_int((long long)(got), (long long)(want), __FILE__, __LINE__,    \
 	           __VA_ARGS__)
-#define is_str(got, want, ...)                                              \
+#define is_str(got, want, ...)                                                 \
 	tap_is_str((got), (want), __FILE__, __LINE__, __VA_ARGS__)
 #define diag(...) (printf("# "), printf(__VA_ARGS__), putchar('\n'))
 

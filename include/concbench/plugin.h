@@ -61,9 +61,9 @@ typedef const struct concbench_plugin *(*concbench_plugin_entry_fn)(void);
 #endif
 
 /* Define the entry symbol of a plugin whose descriptor is `descriptor`. */
-#define CONCBENCH_PLUGIN(descriptor)                                         \
-	CONCBENCH_EXPORT const struct concbench_plugin *concbench_plugin_entry( \
-	    void);                                                             \
+#define CONCBENCH_PLUGIN(descriptor)                                           \
+	CONCBENCH_EXPORT const struct concbench_plugin *                       \
+	concbench_plugin_entry(void);                                          \
 	const struct concbench_plugin *concbench_plugin_entry(void)            \
 	{                                                                      \
 		return &(descriptor);                                          \
@@ -84,11 +84,11 @@ enum concbench_option_type {
  * type or out of range, with FILE:LINE:COL, before anything runs.
  */
 struct concbench_option {
-	const char *name;                /* as written in the scenario */
+	const char *name; /* as written in the scenario */
 	enum concbench_option_type type;
-	const char *default_value;       /* scalar text, or NULL: unset */
-	int64_t min, max;                /* CONCBENCH_OPT_INT only; inclusive */
-	const char *help;                /* one line, shown by --plugin-help */
+	const char *default_value; /* scalar text, or NULL: unset */
+	int64_t min, max;          /* CONCBENCH_OPT_INT only; inclusive */
+	const char *help;          /* one line, shown by --plugin-help */
 };
 
 /* ---- jobs ---------------------------------------------------------------- */
@@ -99,9 +99,9 @@ struct concbench_option {
  * returns; the plugin must not touch it afterwards.
  */
 struct concbench_job {
-	uint64_t index;     /* 0-based, unique within one loop */
-	const char *url;    /* for logging; the easy handle already has it */
-	void *plugin_data;  /* free for the plugin to use */
+	uint64_t index;    /* 0-based, unique within one loop */
+	const char *url;   /* for logging; the easy handle already has it */
+	void *plugin_data; /* free for the plugin to use */
 };
 
 /* What next_job() answers. */
@@ -123,7 +123,8 @@ enum concbench_log_level {
 	CONCBENCH_LOG_DEBUG
 };
 
-/* ---- host services -------------------------------------------------------- */
+/* ---- host services --------------------------------------------------------
+ */
 
 /*
  * Passed to every plugin callback. All function pointers are always set.
@@ -134,15 +135,15 @@ enum concbench_log_level {
  * in the memory of the process that claimed it: that process reports it.
  */
 struct concbench_host {
-	uint32_t size;         /* sizeof(struct concbench_host) of the host */
-	uint32_t abi_major;    /* CONCBENCH_ABI_MAJOR of the host */
+	uint32_t size;      /* sizeof(struct concbench_host) of the host */
+	uint32_t abi_major; /* CONCBENCH_ABI_MAJOR of the host */
 
-	const char *strategy;  /* the name this cell runs under (scenario) */
-	unsigned concurrency;  /* C >= 1: at most this many in flight */
+	const char *strategy; /* the name this cell runs under (scenario) */
+	unsigned concurrency; /* C >= 1: at most this many in flight */
 	/* Jobs known at the start of a loop; a hint. 0: not known (the
 	 * jobs are discovered while the loop runs). */
 	uint64_t jobs_hint;
-	long timeout_ms;       /* per-request timeout already set on handles */
+	long timeout_ms; /* per-request timeout already set on handles */
 
 	/*
 	 * Claim the next job. Returns CONCBENCH_NEXT_JOB and sets *job, or
@@ -158,11 +159,11 @@ struct concbench_host {
 	 * Return a curl easy handle configured for job: `reuse` itself, after
 	 * curl_easy_reset() (connections stay cached), or a new handle when
 	 * `reuse` is NULL. The host sets CURLOPT_NOSIGNAL on every handle, so
-	 * handles may be driven from any thread. The plugin owns the handle and frees it with
-	 * curl_easy_cleanup(); a handle in a multi handle must be removed from
-	 * it before it is passed as `reuse`. On failure returns NULL, records
-	 * the job as failed and releases it (do not call done() for it);
-	 * `reuse` is then still the plugin's.
+	 * handles may be driven from any thread. The plugin owns the handle and
+	 * frees it with curl_easy_cleanup(); a handle in a multi handle must be
+	 * removed from it before it is passed as `reuse`. On failure returns
+	 * NULL, records the job as failed and releases it (do not call done()
+	 * for it); `reuse` is then still the plugin's.
 	 */
 	CURL *(*easy)(struct concbench_host *host, struct concbench_job *job,
 	              CURL *reuse);
@@ -211,13 +212,14 @@ struct concbench_host {
 	                 const char *reason);
 };
 
-/* ---- the descriptor -------------------------------------------------------- */
+/* ---- the descriptor --------------------------------------------------------
+ */
 
 struct concbench_plugin {
-	uint32_t magic;      /* CONCBENCH_PLUGIN_MAGIC */
-	uint32_t abi_major;  /* CONCBENCH_ABI_MAJOR the plugin was built for */
-	uint32_t abi_minor;  /* CONCBENCH_ABI_MINOR the plugin was built for */
-	uint32_t size;       /* sizeof(struct concbench_plugin) when built */
+	uint32_t magic;     /* CONCBENCH_PLUGIN_MAGIC */
+	uint32_t abi_major; /* CONCBENCH_ABI_MAJOR the plugin was built for */
+	uint32_t abi_minor; /* CONCBENCH_ABI_MINOR the plugin was built for */
+	uint32_t size;      /* sizeof(struct concbench_plugin) when built */
 
 	const char *name;    /* strategy name, [a-z0-9_-]+; file is NAME.so */
 	const char *summary; /* one line for --list-plugins */

@@ -13,13 +13,13 @@ static int bad_magic_run(struct concbench_host *host, void *state)
 }
 
 static const struct concbench_plugin bad_magic_plugin = {
-	.magic = 0x12345678u,
-	.abi_major = CONCBENCH_ABI_MAJOR,
-	.abi_minor = CONCBENCH_ABI_MINOR,
-	.size = sizeof(struct concbench_plugin),
-	.name = "bad_magic",
-	.summary = "test plugin: wrong magic number",
-	.run = bad_magic_run,
+    .magic = 0x12345678u,
+    .abi_major = CONCBENCH_ABI_MAJOR,
+    .abi_minor = CONCBENCH_ABI_MINOR,
+    .size = sizeof(struct concbench_plugin),
+    .name = "bad_magic",
+    .summary = "test plugin: wrong magic number",
+    .run = bad_magic_run,
 };
 
 CONCBENCH_PLUGIN(bad_magic_plugin)

@@ -12,13 +12,13 @@ static int bad_name_run(struct concbench_host *host, void *state)
 }
 
 static const struct concbench_plugin bad_name_plugin = {
-	.magic = CONCBENCH_PLUGIN_MAGIC,
-	.abi_major = CONCBENCH_ABI_MAJOR,
-	.abi_minor = CONCBENCH_ABI_MINOR,
-	.size = sizeof(struct concbench_plugin),
-	.name = "Bad Name",
-	.summary = "test plugin: invalid name",
-	.run = bad_name_run,
+    .magic = CONCBENCH_PLUGIN_MAGIC,
+    .abi_major = CONCBENCH_ABI_MAJOR,
+    .abi_minor = CONCBENCH_ABI_MINOR,
+    .size = sizeof(struct concbench_plugin),
+    .name = "Bad Name",
+    .summary = "test plugin: invalid name",
+    .run = bad_name_run,
 };
 
 CONCBENCH_PLUGIN(bad_name_plugin)

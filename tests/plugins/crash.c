@@ -14,7 +14,8 @@
 #if defined(__GNUC__) && __GNUC__ >= 8
 __attribute__((no_sanitize("undefined")))
 #endif
-static int crash_run(struct concbench_host *host, void *state)
+static int
+crash_run(struct concbench_host *host, void *state)
 {
 	volatile int *volatile nowhere = NULL;
 
@@ -25,13 +26,13 @@ static int crash_run(struct concbench_host *host, void *state)
 }
 
 static const struct concbench_plugin crash_plugin = {
-	.magic = CONCBENCH_PLUGIN_MAGIC,
-	.abi_major = CONCBENCH_ABI_MAJOR,
-	.abi_minor = CONCBENCH_ABI_MINOR,
-	.size = sizeof(struct concbench_plugin),
-	.name = "crash",
-	.summary = "test plugin: run() segfaults",
-	.run = crash_run,
+    .magic = CONCBENCH_PLUGIN_MAGIC,
+    .abi_major = CONCBENCH_ABI_MAJOR,
+    .abi_minor = CONCBENCH_ABI_MINOR,
+    .size = sizeof(struct concbench_plugin),
+    .name = "crash",
+    .summary = "test plugin: run() segfaults",
+    .run = crash_run,
 };
 
 CONCBENCH_PLUGIN(crash_plugin)

@@ -26,13 +26,13 @@ static int fail_run(struct concbench_host *host, void *state)
 }
 
 static const struct concbench_plugin fail_plugin = {
-	.magic = CONCBENCH_PLUGIN_MAGIC,
-	.abi_major = CONCBENCH_ABI_MAJOR,
-	.abi_minor = CONCBENCH_ABI_MINOR,
-	.size = sizeof(struct concbench_plugin),
-	.name = "fail",
-	.summary = "test plugin: reports every job, then run() returns -1",
-	.run = fail_run,
+    .magic = CONCBENCH_PLUGIN_MAGIC,
+    .abi_major = CONCBENCH_ABI_MAJOR,
+    .abi_minor = CONCBENCH_ABI_MINOR,
+    .size = sizeof(struct concbench_plugin),
+    .name = "fail",
+    .summary = "test plugin: reports every job, then run() returns -1",
+    .run = fail_run,
 };
 
 CONCBENCH_PLUGIN(fail_plugin)

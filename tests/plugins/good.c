@@ -17,15 +17,15 @@ struct good_state {
 };
 
 static const struct concbench_option good_options[] = {
-	{"workers", CONCBENCH_OPT_INT, "4", 1, 64, "an integer in 1..64"},
-	{"offset", CONCBENCH_OPT_INT, NULL, -100, 100,
-	 "an integer in -100..100, unset by default"},
-	{"any", CONCBENCH_OPT_INT, NULL, 0, 0, "an integer without a range"},
-	{"keepalive", CONCBENCH_OPT_BOOL, "true", 0, 0, "a boolean, true"},
-	{"trace", CONCBENCH_OPT_BOOL, NULL, 0, 0, "a boolean, unset"},
-	{"tag", CONCBENCH_OPT_STRING, "none", 0, 0, "a string, \"none\""},
-	{"note", CONCBENCH_OPT_STRING, NULL, 0, 0, "a string, unset"},
-	{NULL, 0, NULL, 0, 0, NULL},
+    {"workers", CONCBENCH_OPT_INT, "4", 1, 64, "an integer in 1..64"},
+    {"offset", CONCBENCH_OPT_INT, NULL, -100, 100,
+     "an integer in -100..100, unset by default"},
+    {"any", CONCBENCH_OPT_INT, NULL, 0, 0, "an integer without a range"},
+    {"keepalive", CONCBENCH_OPT_BOOL, "true", 0, 0, "a boolean, true"},
+    {"trace", CONCBENCH_OPT_BOOL, NULL, 0, 0, "a boolean, unset"},
+    {"tag", CONCBENCH_OPT_STRING, "none", 0, 0, "a string, \"none\""},
+    {"note", CONCBENCH_OPT_STRING, NULL, 0, 0, "a string, unset"},
+    {NULL, 0, NULL, 0, 0, NULL},
 };
 
 static int good_init(struct concbench_host *host, void **state)
@@ -75,16 +75,16 @@ static void good_fini(struct concbench_host *host, void *state)
 }
 
 static const struct concbench_plugin good_plugin = {
-	.magic = CONCBENCH_PLUGIN_MAGIC,
-	.abi_major = CONCBENCH_ABI_MAJOR,
-	.abi_minor = CONCBENCH_ABI_MINOR,
-	.size = sizeof(struct concbench_plugin),
-	.name = "good",
-	.summary = "test plugin: serial fetches, one option of each type",
-	.options = good_options,
-	.init = good_init,
-	.run = good_run,
-	.fini = good_fini,
+    .magic = CONCBENCH_PLUGIN_MAGIC,
+    .abi_major = CONCBENCH_ABI_MAJOR,
+    .abi_minor = CONCBENCH_ABI_MINOR,
+    .size = sizeof(struct concbench_plugin),
+    .name = "good",
+    .summary = "test plugin: serial fetches, one option of each type",
+    .options = good_options,
+    .init = good_init,
+    .run = good_run,
+    .fini = good_fini,
 };
 
 CONCBENCH_PLUGIN(good_plugin)

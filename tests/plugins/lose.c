@@ -30,13 +30,13 @@ static int lose_run(struct concbench_host *host, void *state)
 }
 
 static const struct concbench_plugin lose_plugin = {
-	.magic = CONCBENCH_PLUGIN_MAGIC,
-	.abi_major = CONCBENCH_ABI_MAJOR,
-	.abi_minor = CONCBENCH_ABI_MINOR,
-	.size = sizeof(struct concbench_plugin),
-	.name = "lose",
-	.summary = "test plugin: claims every job, reports only half",
-	.run = lose_run,
+    .magic = CONCBENCH_PLUGIN_MAGIC,
+    .abi_major = CONCBENCH_ABI_MAJOR,
+    .abi_minor = CONCBENCH_ABI_MINOR,
+    .size = sizeof(struct concbench_plugin),
+    .name = "lose",
+    .summary = "test plugin: claims every job, reports only half",
+    .run = lose_run,
 };
 
 CONCBENCH_PLUGIN(lose_plugin)

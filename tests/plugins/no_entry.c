@@ -14,13 +14,13 @@ static int no_entry_run(struct concbench_host *host, void *state)
 }
 
 static const struct concbench_plugin no_entry_plugin = {
-	.magic = CONCBENCH_PLUGIN_MAGIC,
-	.abi_major = CONCBENCH_ABI_MAJOR,
-	.abi_minor = CONCBENCH_ABI_MINOR,
-	.size = sizeof(struct concbench_plugin),
-	.name = "no_entry",
-	.summary = "test plugin: no entry symbol",
-	.run = no_entry_run,
+    .magic = CONCBENCH_PLUGIN_MAGIC,
+    .abi_major = CONCBENCH_ABI_MAJOR,
+    .abi_minor = CONCBENCH_ABI_MINOR,
+    .size = sizeof(struct concbench_plugin),
+    .name = "no_entry",
+    .summary = "test plugin: no entry symbol",
+    .run = no_entry_run,
 };
 
 CONCBENCH_EXPORT const struct concbench_plugin *concbench_plugin_entri(void);

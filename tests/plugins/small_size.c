@@ -13,13 +13,13 @@ static int small_size_run(struct concbench_host *host, void *state)
 }
 
 static const struct concbench_plugin small_size_plugin = {
-	.magic = CONCBENCH_PLUGIN_MAGIC,
-	.abi_major = CONCBENCH_ABI_MAJOR,
-	.abi_minor = CONCBENCH_ABI_MINOR,
-	.size = 16,
-	.name = "small_size",
-	.summary = "test plugin: descriptor size too small",
-	.run = small_size_run,
+    .magic = CONCBENCH_PLUGIN_MAGIC,
+    .abi_major = CONCBENCH_ABI_MAJOR,
+    .abi_minor = CONCBENCH_ABI_MINOR,
+    .size = 16,
+    .name = "small_size",
+    .summary = "test plugin: descriptor size too small",
+    .run = small_size_run,
 };
 
 CONCBENCH_PLUGIN(small_size_plugin)

@@ -72,13 +72,13 @@ static int twice_run(struct concbench_host *host, void *state)
 }
 
 static const struct concbench_plugin twice_plugin = {
-	.magic = CONCBENCH_PLUGIN_MAGIC,
-	.abi_major = CONCBENCH_ABI_MAJOR,
-	.abi_minor = CONCBENCH_ABI_MINOR,
-	.size = sizeof(struct concbench_plugin),
-	.name = "twice",
-	.summary = "test plugin: reports the first job twice (via fork)",
-	.run = twice_run,
+    .magic = CONCBENCH_PLUGIN_MAGIC,
+    .abi_major = CONCBENCH_ABI_MAJOR,
+    .abi_minor = CONCBENCH_ABI_MINOR,
+    .size = sizeof(struct concbench_plugin),
+    .name = "twice",
+    .summary = "test plugin: reports the first job twice (via fork)",
+    .run = twice_run,
 };
 
 CONCBENCH_PLUGIN(twice_plugin)

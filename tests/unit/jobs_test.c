@@ -271,7 +271,8 @@ static void sleep_ms(long ms)
 
 static void test_failure_names(void)
 {
-	is_str(jobs_failure_name(JOB_FAIL_TRANSFER), "transfer", "name: transfer");
+	is_str(jobs_failure_name(JOB_FAIL_TRANSFER), "transfer",
+	       "name: transfer");
 	is_str(jobs_failure_name(JOB_FAIL_STATUS), "status", "name: status");
 	is_str(jobs_failure_name(JOB_FAIL_CHECK), "check", "name: check");
 	is_str(jobs_failure_name(JOB_FAIL_DISCOVERY), "discovery",
@@ -346,12 +347,12 @@ static void test_add(void)
 	idx = 99;
 	is_int(jobs_add(t, 1, 10, "c", &idx), -1,
 	       "a fifth added job: no capacity, -1");
-	is_int(jobs_add(t, 1, 10, NULL, &idx), -1,
-	       "without a text too: -1");
+	is_int(jobs_add(t, 1, 10, NULL, &idx), -1, "without a text too: -1");
 	is_int(idx, 99, "index untouched on -1");
 	is_int(jobs_count(t), 6, "6 jobs: 2 + 4");
 	jobs_producer_end(t);
-	is_int(jobs_take(t, 0, &i), JOBS_TAKEN, "job 4 after the producer ended");
+	is_int(jobs_take(t, 0, &i), JOBS_TAKEN,
+	       "job 4 after the producer ended");
 	is_int(i, 4, "job 4");
 	is_int(jobs_take(t, 1, &i), JOBS_TAKEN, "job 5");
 	is_int(jobs_take(t, 1, &i), JOBS_DONE, "then done");
@@ -382,7 +383,8 @@ static void test_add(void)
 
 	/* A table without room for added jobs. */
 	t = jobs_create(1);
-	is_int(jobs_add(t, 1, 0, NULL, &idx), -1, "jobs_create: no room to add");
+	is_int(jobs_add(t, 1, 0, NULL, &idx), -1,
+	       "jobs_create: no room to add");
 	is_int(jobs_add(t, 1, 0, "x", &idx), -1, "nor for a text");
 	is_int(jobs_count(t), 1, "still 1 job");
 	jobs_destroy(t);
@@ -406,7 +408,8 @@ static void test_text_room(void)
 	is_int(jobs_add(t, 1, 2, "", &idx), -1,
 	       "even an empty text does not fit any more: -1");
 	is_int(idx, 99, "index untouched");
-	is_int(jobs_add(t, 1, 3, NULL, &idx), 0, "a job without text still fits");
+	is_int(jobs_add(t, 1, 3, NULL, &idx), 0,
+	       "a job without text still fits");
 	is_int(idx, 2, "as job 2");
 	is_int(jobs_count(t), 3, "3 jobs");
 	jobs_added(t, 0, &kind, &number, &text);
@@ -479,7 +482,8 @@ static void test_fail_kinds(void)
 	is_int(jobs_record_lost(t, 5, "again"), 1,
 	       "reset: job 5 can be lost again");
 	jobs_tally(t, &tally);
-	is_str(tally.first_error, "again", "the lost reason is the first error");
+	is_str(tally.first_error, "again",
+	       "the lost reason is the first error");
 	jobs_destroy(t);
 }
 
@@ -559,7 +563,8 @@ static void test_x_of_n(void)
 	ok(!loop_tally_clean(&tally), "not clean with x missing alone");
 	jobs_note_x_of_n(t, 1, 2, why, sizeof(why));
 	jobs_tally(t, &tally);
-	is_int(tally.x_missing + tally.x_duplicated, 0, "1 and 2 of 2: complete");
+	is_int(tally.x_missing + tally.x_duplicated, 0,
+	       "1 and 2 of 2: complete");
 	ok(loop_tally_clean(&tally), "and clean");
 	jobs_destroy(t);
 
@@ -627,7 +632,7 @@ static void *waiter_main(void *arg)
 static void waiter_start(struct waiter *w, pthread_t *th)
 {
 	atomic_store(&w->done, 0);
-	w->got = (enum jobs_take)-1;
+	w->got = (enum jobs_take) - 1;
 	w->index = 99;
 	pthread_create(th, NULL, waiter_main, w);
 }
@@ -840,8 +845,8 @@ static void *claimer_main(void *arg)
 static void test_crowd(void)
 {
 	const uint64_t total = 10 + (uint64_t)ADDERS * ADDS;
-	struct job_table *t =
-	    jobs_create_dynamic(10, (uint64_t)ADDERS * ADDS, ADDERS * ADDS * 10);
+	struct job_table *t = jobs_create_dynamic(10, (uint64_t)ADDERS * ADDS,
+	                                          ADDERS * ADDS * 10);
 	struct crowd adders[ADDERS], claimers[CLAIMERS];
 	pthread_t ta[ADDERS], tc[CLAIMERS];
 	_Atomic uint64_t taken = 0;

@@ -20,15 +20,15 @@ static void accepts(const char *text)
 {
 	char err[128] = "";
 
-	ok(json_check(text, strlen(text), err, sizeof(err)) == 0,
-	   "accepts %s", text);
+	ok(json_check(text, strlen(text), err, sizeof(err)) == 0, "accepts %s",
+	   text);
 	if (err[0] != '\0')
 		diag("error: %s", err);
 }
 
 /* A document of len bytes (NULs allowed) and the exact error it gets. */
 static void refuses_n(const char *text, size_t len, const char *want,
-		      const char *what)
+                      const char *what)
 {
 	char err[128] = "";
 
@@ -44,13 +44,28 @@ static void refuses(const char *text, const char *want)
 static void test_valid(void)
 {
 	static const char *const docs[] = {
-		"0", "-0", "7", "-12", "1.5", "-0.25e-3", "1E+2", "6.02e23",
-		"\"\"", "\"text\"", "true", "false", "null", "[]", "{}",
-		" \t\r\n[ 1 , \"x\" , { \"a\" : [ null ] } ] \n",
-		"{\"a\":1,\"b\":{\"c\":[],\"d\":{}},\"e\":[true,false]}",
-		"\"\\\"\\\\\\/\\b\\f\\n\\r\\t\\u00e9\\uD83D\\uDE00\"",
-		"\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"",
-		"[\"\\u0000\"]", "-9223372036854775809", "1e999",
+	    "0",
+	    "-0",
+	    "7",
+	    "-12",
+	    "1.5",
+	    "-0.25e-3",
+	    "1E+2",
+	    "6.02e23",
+	    "\"\"",
+	    "\"text\"",
+	    "true",
+	    "false",
+	    "null",
+	    "[]",
+	    "{}",
+	    " \t\r\n[ 1 , \"x\" , { \"a\" : [ null ] } ] \n",
+	    "{\"a\":1,\"b\":{\"c\":[],\"d\":{}},\"e\":[true,false]}",
+	    "\"\\\"\\\\\\/\\b\\f\\n\\r\\t\\u00e9\\uD83D\\uDE00\"",
+	    "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"",
+	    "[\"\\u0000\"]",
+	    "-9223372036854775809",
+	    "1e999",
 	};
 	size_t i;
 
@@ -76,10 +91,10 @@ static void test_invalid(void)
 	refuses("+1", "byte 0: expected a value, got '+'");
 	refuses(".5", "byte 0: expected a value, got '.'");
 	refuses("1.", "byte 2: expected a digit after '.', got the end of "
-		"the input");
+	              "the input");
 	refuses("1.e5", "byte 2: expected a digit after '.', got 'e'");
 	refuses("1e+", "byte 3: expected a digit in the exponent, got the "
-		"end of the input");
+	               "end of the input");
 	refuses("tru", "byte 0: expected a value, got 't'");
 	refuses("nul", "byte 0: expected a value, got 'n'");
 	refuses("True", "byte 0: expected a value, got 'T'");
@@ -96,20 +111,22 @@ static void test_invalid(void)
 	refuses("\"\\u12\"", "byte 1: \\u needs four hex digits");
 	refuses("\"\\udc00\"", "byte 1: lone low surrogate \\udc00");
 	refuses("\"\\ud800\"", "byte 1: high surrogate \\ud800 without a "
-		"low one");
+	                       "low one");
 	refuses("\"\\ud800\\u0041\"", "byte 1: high surrogate \\ud800 "
-		"without a low one");
+	                              "without a low one");
 	refuses("\"x\\ud800\\uzzzz\"", "byte 8: \\u needs four hex digits");
 	refuses("\"\xff\"", "byte 1: invalid UTF-8");
-	refuses("\"\xc0\xaf\"", "byte 1: invalid UTF-8");       /* overlong */
-	refuses("\"\xed\xa0\x80\"", "byte 1: invalid UTF-8");   /* surrogate */
+	refuses("\"\xc0\xaf\"", "byte 1: invalid UTF-8");     /* overlong */
+	refuses("\"\xed\xa0\x80\"", "byte 1: invalid UTF-8"); /* surrogate */
 	refuses("\"\xf4\x90\x80\x80\"", "byte 1: invalid UTF-8"); /* > 10FFFF */
-	refuses("\"ab\xe2\x82\"", "byte 3: invalid UTF-8");     /* cut short */
+	refuses("\"ab\xe2\x82\"", "byte 3: invalid UTF-8"); /* cut short */
 	refuses("\xef\xbb\xbf{}", "byte 0: expected a value, got byte 0xef");
-	refuses_n("[1]\0", 4, "byte 3: expected the end after the value, "
-		  "got byte 0x00", "[1] and a NUL byte");
+	refuses_n("[1]\0", 4,
+	          "byte 3: expected the end after the value, "
+	          "got byte 0x00",
+	          "[1] and a NUL byte");
 	refuses_n("\"a\0\"", 4, "byte 2: control character 0x00 in a string",
-		  "a NUL byte in a string");
+	          "a NUL byte in a string");
 }
 
 static void test_depth(void)
@@ -140,8 +157,8 @@ struct collected {
 	char text[256];
 	size_t len;
 	int calls;
-	int stop_at;            /* return 7 from this call on (1-based) */
-	int nul_terminated;     /* every s[n] was NUL */
+	int stop_at;        /* return 7 from this call on (1-based) */
+	int nul_terminated; /* every s[n] was NUL */
 };
 
 static int collect(const char *s, size_t n, void *arg)
@@ -158,8 +175,7 @@ static int collect(const char *s, size_t n, void *arg)
 	return c->calls == c->stop_at ? 7 : 0;
 }
 
-static int walk(const char *text, struct collected *c, char *err,
-		size_t errlen)
+static int walk(const char *text, struct collected *c, char *err, size_t errlen)
 {
 	memset(c, 0, sizeof(*c));
 	c->nul_terminated = 1;
@@ -173,17 +189,19 @@ static void test_string_array(void)
 	int rc;
 
 	rc = walk(" [\"a\\\"b\", \"\\u00e9\", \"\\ud83d\\ude00\", "
-		  "\"\\/\\b\\f\\n\\r\\t\", \"\xc3\xa9\", \"\"] ", &c, err,
-		  sizeof(err));
+	          "\"\\/\\b\\f\\n\\r\\t\", \"\xc3\xa9\", \"\"] ",
+	          &c, err, sizeof(err));
 	is_int(rc, 0, "array: walked");
 	is_int(c.calls, 6, "array: six strings");
-	ok(c.len == 23 && memcmp(c.text, "a\"b|\xc3\xa9|\xf0\x9f\x98\x80|"
-		"/\b\f\n\r\t|\xc3\xa9||", 23) == 0,
+	ok(c.len == 23 && memcmp(c.text,
+	                         "a\"b|\xc3\xa9|\xf0\x9f\x98\x80|"
+	                         "/\b\f\n\r\t|\xc3\xa9||",
+	                         23) == 0,
 	   "array: escapes decoded, surrogate pair to 4 bytes of UTF-8");
 	ok(c.nul_terminated, "array: every string NUL-terminated at s[n]");
 
 	rc = json_string_array("[\"a\\u0000b\"]", 12, collect, &c, err,
-			       sizeof(err));
+	                       sizeof(err));
 	ok(rc == 0 && c.len == 23 + 4 && memcmp(c.text + 23, "a\0b|", 4) == 0,
 	   "array: \\u0000 is a NUL inside the string, its length says so");
 
@@ -193,7 +211,7 @@ static void test_string_array(void)
 	memset(&c, 0, sizeof(c));
 	c.stop_at = 2;
 	rc = json_string_array("[\"x\", \"y\", \"z\"]", 15, collect, &c, err,
-			       sizeof(err));
+	                       sizeof(err));
 	is_int(rc, 7, "array: the callback's nonzero value is returned");
 	is_int(c.calls, 2, "array: and the walk stops there");
 
@@ -216,7 +234,7 @@ static void test_string_array(void)
 }
 
 static void object_int(const char *text, const char *key, int want_rc,
-		       int64_t want, const char *what)
+                       int64_t want, const char *what)
 {
 	int64_t v = 12345;
 	int rc = json_object_int(text, strlen(text), key, &v);
@@ -231,8 +249,8 @@ static void object_int(const char *text, const char *key, int want_rc,
 static void test_object_int(void)
 {
 	const char *doc = " {\"start\": 10, \"per_page\": -3, \"s\": \"5\", "
-			  "\"f\": 1.5, \"e\": 1e2, \"z\": -0, \"n\": null, "
-			  "\"o\": {\"deep\": 1}} ";
+	                  "\"f\": 1.5, \"e\": 1e2, \"z\": -0, \"n\": null, "
+	                  "\"o\": {\"deep\": 1}} ";
 
 	object_int(doc, "start", 0, 10, "start");
 	object_int(doc, "per_page", 0, -3, "a negative");
@@ -245,13 +263,12 @@ static void test_object_int(void)
 	object_int(doc, "n", -1, 0, "null");
 	object_int(doc, "o", -1, 0, "an object");
 	object_int("{\"v\": 9223372036854775807}", "v", 0, INT64_MAX,
-		   "INT64_MAX");
+	           "INT64_MAX");
 	object_int("{\"v\": -9223372036854775808}", "v", 0, INT64_MIN,
-		   "INT64_MIN");
-	object_int("{\"v\": 9223372036854775808}", "v", -1, 0,
-		   "INT64_MAX + 1");
+	           "INT64_MIN");
+	object_int("{\"v\": 9223372036854775808}", "v", -1, 0, "INT64_MAX + 1");
 	object_int("{\"v\": -9223372036854775809}", "v", -1, 0,
-		   "INT64_MIN - 1");
+	           "INT64_MIN - 1");
 	object_int("{\"v\": 99999999999999999999999}", "v", -1, 0, "huge");
 	object_int("{\"a\": 1, \"a\": 2}", "a", 0, 2, "the last duplicate");
 	object_int("{\"st\\u0061rt\": 4}", "start", 0, 4, "an escaped name");

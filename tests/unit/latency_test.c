@@ -24,8 +24,7 @@ static void round_trip(const char *text)
 	struct latency_spec spec;
 	char err[200] = "", back[64] = "";
 
-	ok(latency_parse(text, &spec, err, sizeof(err)) == 0, "parse %s",
-	   text);
+	ok(latency_parse(text, &spec, err, sizeof(err)) == 0, "parse %s", text);
 	if (err[0] != '\0')
 		diag("error: %s", err);
 	latency_format(&spec, back, sizeof(back));
@@ -34,7 +33,7 @@ static void round_trip(const char *text)
 
 static void refused(const char *text, const char *want)
 {
-	struct latency_spec spec = { .model = LATENCY_FIXED, .ms = 42 };
+	struct latency_spec spec = {.model = LATENCY_FIXED, .ms = 42};
 	char err[200] = "";
 
 	ok(latency_parse(text, &spec, err, sizeof(err)) < 0, "refuses '%s'",
@@ -59,50 +58,55 @@ static void test_parse(void)
 	round_trip("lognormal:1:1");
 
 	ok(latency_parse("uniform:10:90", &spec, err, sizeof(err)) == 0 &&
-	   spec.model == LATENCY_UNIFORM && spec.min_ms == 10 &&
-	   spec.max_ms == 90, "uniform:10:90 is min 10, max 90");
+	       spec.model == LATENCY_UNIFORM && spec.min_ms == 10 &&
+	       spec.max_ms == 90,
+	   "uniform:10:90 is min 10, max 90");
 	ok(latency_parse("lognormal:50:400", &spec, err, sizeof(err)) == 0 &&
-	   spec.model == LATENCY_LOGNORMAL && spec.median_ms == 50 &&
-	   spec.p99_ms == 400, "lognormal:50:400 is median 50, p99 400");
+	       spec.model == LATENCY_LOGNORMAL && spec.median_ms == 50 &&
+	       spec.p99_ms == 400,
+	   "lognormal:50:400 is median 50, p99 400");
 	ok(latency_parse("75", &spec, err, sizeof(err)) == 0 &&
-	   spec.model == LATENCY_FIXED && spec.ms == 75, "75 is fixed 75");
+	       spec.model == LATENCY_FIXED && spec.ms == 75,
+	   "75 is fixed 75");
 
 	refused("", "'' is not a latency: MS, uniform:MIN:MAX or "
-		"lognormal:MEDIAN:P99 (milliseconds)");
+	            "lognormal:MEDIAN:P99 (milliseconds)");
 	refused("abc", "'abc' is not a latency: MS, uniform:MIN:MAX or "
-		"lognormal:MEDIAN:P99 (milliseconds)");
+	               "lognormal:MEDIAN:P99 (milliseconds)");
 	refused("-5", "'-5' is not a latency: MS, uniform:MIN:MAX or "
-		"lognormal:MEDIAN:P99 (milliseconds)");
+	              "lognormal:MEDIAN:P99 (milliseconds)");
 	refused("10ms", "'10ms' is not a latency: MS, uniform:MIN:MAX or "
-		"lognormal:MEDIAN:P99 (milliseconds)");
-	refused("normal:1:2", "'normal:1:2' is not a latency: MS, "
-		"uniform:MIN:MAX or lognormal:MEDIAN:P99 (milliseconds)");
+	                "lognormal:MEDIAN:P99 (milliseconds)");
+	refused("normal:1:2",
+	        "'normal:1:2' is not a latency: MS, "
+	        "uniform:MIN:MAX or lognormal:MEDIAN:P99 (milliseconds)");
 	refused("uniform:10", "'uniform:10' is not uniform:MIN:MAX "
-		"(milliseconds)");
+	                      "(milliseconds)");
 	refused("uniform:10:", "'uniform:10:' is not uniform:MIN:MAX "
-		"(milliseconds)");
+	                       "(milliseconds)");
 	refused("uniform:1:2:3", "'uniform:1:2:3' is not uniform:MIN:MAX "
-		"(milliseconds)");
+	                         "(milliseconds)");
 	refused("uniform:a:2", "'uniform:a:2' is not uniform:MIN:MAX "
-		"(milliseconds)");
+	                       "(milliseconds)");
 	refused("lognormal:50", "'lognormal:50' is not lognormal:MEDIAN:P99 "
-		"(milliseconds)");
+	                        "(milliseconds)");
 	refused("3600001", "latency 3600001 ms is above the maximum, "
-		"3600000 ms");
+	                   "3600000 ms");
 	refused("99999999999999999999", "'99999999999999999999': a latency "
-		"above the maximum, 3600000 ms");
+	                                "above the maximum, 3600000 ms");
 	refused("uniform:1:99999999999", "'uniform:1:99999999999': a latency "
-		"above the maximum, 3600000 ms");
+	                                 "above the maximum, 3600000 ms");
 	refused("uniform:90:10", "uniform latency: the minimum, 90 ms, is "
-		"above the maximum, 10 ms");
+	                         "above the maximum, 10 ms");
 	refused("uniform:0:4000000", "uniform latency: the maximum, "
-		"4000000 ms, is above 3600000 ms");
+	                             "4000000 ms, is above 3600000 ms");
 	refused("lognormal:0:10", "lognormal latency: the median must be at "
-		"least 1 ms");
+	                          "least 1 ms");
 	refused("lognormal:50:49", "lognormal latency: the 99th percentile, "
-		"49 ms, is below the median, 50 ms");
-	refused("lognormal:50:3600001", "lognormal latency: the 99th "
-		"percentile, 3600001 ms, is above 3600000 ms");
+	                           "49 ms, is below the median, 50 ms");
+	refused("lognormal:50:3600001",
+	        "lognormal latency: the 99th "
+	        "percentile, 3600001 ms, is above 3600000 ms");
 }
 
 static void test_check(void)
@@ -128,7 +132,7 @@ static int compare_u64(const void *a, const void *b)
 
 static void test_fixed(void)
 {
-	struct latency_spec spec = { .model = LATENCY_FIXED, .ms = 123 };
+	struct latency_spec spec = {.model = LATENCY_FIXED, .ms = 123};
 	uint64_t n;
 	int exact = 1;
 
@@ -142,8 +146,7 @@ static void test_fixed(void)
 static void test_uniform(void)
 {
 	struct latency_spec spec = {
-		.model = LATENCY_UNIFORM, .min_ms = 10, .max_ms = 90
-	};
+	    .model = LATENCY_UNIFORM, .min_ms = 10, .max_ms = 90};
 	uint64_t n, lo = UINT64_MAX, hi = 0, same = 0, equal_seed = 0;
 	double sum = 0, mean;
 
@@ -159,14 +162,18 @@ static void test_uniform(void)
 		same += us == latency_draw_us(&spec, 43, n);
 	}
 	mean = sum / DRAWS;
-	ok(lo >= 10000 && hi <= 90000, "uniform: all within [10, 90] ms "
-	   "(%llu..%llu us)", (unsigned long long)lo, (unsigned long long)hi);
+	ok(lo >= 10000 && hi <= 90000,
+	   "uniform: all within [10, 90] ms "
+	   "(%llu..%llu us)",
+	   (unsigned long long)lo, (unsigned long long)hi);
 	ok(lo < 10500 && hi > 89500, "uniform: reaching both ends");
 	ok(mean > 49500 && mean < 50500, "uniform: mean %.0f us near 50 ms",
 	   mean);
 	is_int(equal_seed, DRAWS, "uniform: same seed and n, same draw");
-	ok(same < DRAWS / 100, "uniform: another seed, another sequence "
-	   "(%llu of %d equal)", (unsigned long long)same, DRAWS);
+	ok(same < DRAWS / 100,
+	   "uniform: another seed, another sequence "
+	   "(%llu of %d equal)",
+	   (unsigned long long)same, DRAWS);
 
 	spec.min_ms = spec.max_ms = 7;
 	is_int(latency_draw_us(&spec, 5, 5), 7000, "uniform:7:7 is 7 ms");
@@ -178,8 +185,7 @@ static void test_uniform(void)
 static void lognormal(unsigned median, unsigned p99, uint64_t seed)
 {
 	struct latency_spec spec = {
-		.model = LATENCY_LOGNORMAL, .median_ms = median, .p99_ms = p99
-	};
+	    .model = LATENCY_LOGNORMAL, .median_ms = median, .p99_ms = p99};
 	uint64_t *draws = malloc(DRAWS * sizeof(*draws));
 	double sigma = log((double)p99 / median) / 2.326348;
 	double got_median, got_p99;
@@ -205,8 +211,8 @@ static void lognormal(unsigned median, unsigned p99, uint64_t seed)
 	   "lognormal %u:%u: median %.2f ms, %.1f%% off", median, p99,
 	   got_median, 100 * (got_median / median - 1));
 	ok(fabs(log(got_p99 / p99)) <= 0.05 * sigma + 1e-3,
-	   "lognormal %u:%u: 99th percentile %.2f ms, %.1f%% off", median,
-	   p99, got_p99, 100 * (got_p99 / p99 - 1));
+	   "lognormal %u:%u: 99th percentile %.2f ms, %.1f%% off", median, p99,
+	   got_p99, 100 * (got_p99 / p99 - 1));
 	ok(draws[DRAWS - 1] <= (uint64_t)LATENCY_MAX_MS * 1000,
 	   "lognormal %u:%u: nothing above the maximum", median, p99);
 	free(draws);
@@ -215,12 +221,10 @@ static void lognormal(unsigned median, unsigned p99, uint64_t seed)
 static void test_lognormal(void)
 {
 	struct latency_spec spec = {
-		.model = LATENCY_LOGNORMAL, .median_ms = 20, .p99_ms = 20
-	};
-	struct latency_spec wild = {
-		.model = LATENCY_LOGNORMAL, .median_ms = 3000000,
-		.p99_ms = LATENCY_MAX_MS
-	};
+	    .model = LATENCY_LOGNORMAL, .median_ms = 20, .p99_ms = 20};
+	struct latency_spec wild = {.model = LATENCY_LOGNORMAL,
+	                            .median_ms = 3000000,
+	                            .p99_ms = LATENCY_MAX_MS};
 	uint64_t n, top = 0;
 
 	lognormal(50, 400, 1);

@@ -26,7 +26,7 @@
 
 #define PLUGDIR TEST_PLUGIN_DIR
 
-static char notso[PATH_MAX];   /* tests/plugins/notso.so in srcdir */
+static char notso[PATH_MAX]; /* tests/plugins/notso.so in srcdir */
 static char root[] = "/tmp/cbloaderXXXXXX";
 static char dir_a[64], dir_b[64], dir_c[64];
 
@@ -58,9 +58,9 @@ static void test_open_good(void)
 		const char *name;
 		enum concbench_option_type type;
 	} opts[] = {
-	    {"workers", CONCBENCH_OPT_INT},   {"offset", CONCBENCH_OPT_INT},
-	    {"any", CONCBENCH_OPT_INT},       {"keepalive", CONCBENCH_OPT_BOOL},
-	    {"trace", CONCBENCH_OPT_BOOL},    {"tag", CONCBENCH_OPT_STRING},
+	    {"workers", CONCBENCH_OPT_INT}, {"offset", CONCBENCH_OPT_INT},
+	    {"any", CONCBENCH_OPT_INT},     {"keepalive", CONCBENCH_OPT_BOOL},
+	    {"trace", CONCBENCH_OPT_BOOL},  {"tag", CONCBENCH_OPT_STRING},
 	    {"note", CONCBENCH_OPT_STRING},
 	};
 	const struct concbench_plugin *d;
@@ -180,9 +180,9 @@ static void test_open_bad(void)
 	refused(built("no_run"),
 	        refusal(built("no_run"), "descriptor has no run callback, "
 	                                 "which is mandatory"));
-	refused(built("bad_name"),
-	        refusal(built("bad_name"),
-	                "name \"Bad Name\" is not [a-z0-9_-]+"));
+	refused(
+	    built("bad_name"),
+	    refusal(built("bad_name"), "name \"Bad Name\" is not [a-z0-9_-]+"));
 	refused("good.so", "good.so: give a path with a '/' (./good.so)");
 
 	/* dlerror() words the rest; it names the file too. */
@@ -246,8 +246,9 @@ static void test_path(void)
 
 	setenv("CONCBENCH_PLUGIN_PATH", "", 1);
 	is_int(plugin_path_init(&pp, NULL, 0), 0, "no dirs at all");
-	is_int(pp.len, 1, "only pkglibdir (this test is not the built "
-	                  "concbench, so no build tree)");
+	is_int(pp.len, 1,
+	       "only pkglibdir (this test is not the built "
+	       "concbench, so no build tree)");
 	if (pp.len == 1)
 		is_str(pp.dirs[0], TEST_PKGLIBDIR, "pkglibdir");
 	plugin_path_free(&pp);
@@ -336,15 +337,13 @@ static void test_find(void)
 	unsetenv("CONCBENCH_PLUGIN_PATH");
 	plugin_path_init(&pp, cli, 2);
 
-	is_int(plugin_find(&pp, "good", &p, err, sizeof(err)), 0,
-	       "find good");
+	is_int(plugin_find(&pp, "good", &p, err, sizeof(err)), 0, "find good");
 	snprintf(path, sizeof(path), "%s/good.so", dir_a);
 	is_str(p.path, path, "in the first directory that has it");
 	is_str(p.desc ? p.desc->name : NULL, "good", "named good");
 	plugin_close(&p);
 
-	is_int(plugin_find(&pp, "fail", &p, err, sizeof(err)), 0,
-	       "find fail");
+	is_int(plugin_find(&pp, "fail", &p, err, sizeof(err)), 0, "find fail");
 	snprintf(path, sizeof(path), "%s/fail.so", dir_b);
 	is_str(p.path, path, "in the second directory");
 	plugin_close(&p);
@@ -365,8 +364,9 @@ static void test_find(void)
 
 	is_int(plugin_find(&pp, "Bad!", &p, err, sizeof(err)), -1,
 	       "find an invalid name");
-	is_str(err, "'Bad!' is not a plugin name ([a-z0-9_-]+) nor a path to "
-	            "a .so",
+	is_str(err,
+	       "'Bad!' is not a plugin name ([a-z0-9_-]+) nor a path to "
+	       "a .so",
 	       "says so");
 
 	is_int(plugin_find(&pp, built("twice"), &p, err, sizeof(err)), 0,
@@ -470,9 +470,9 @@ static void test_list(void)
 	         "plugin ABI 2,",
 	         dir_b);
 	ok(strstr(text, line) != NULL, "bad_abi.so skipped with its reason");
-	snprintf(line, sizeof(line),
-	         "concbench: warning: skipping %s/notso.so: cannot load: ",
-	         dir_a);
+	snprintf(
+	    line, sizeof(line),
+	    "concbench: warning: skipping %s/notso.so: cannot load: ", dir_a);
 	ok(strstr(text, line) != NULL, "notso.so skipped with its reason");
 	if (count_lines(text) != 3)
 		diag("stderr was:\n%s", text);

@@ -226,9 +226,9 @@ static void test_bind_local(void)
 		is_int(scenario_bind_options(s, NULL, file, err, sizeof(err)),
 		       0, "no options, none declared: fine");
 		is_int(s->option_count, 0, "and nothing added");
-		is_int(scenario_bind_options(s, bad_int, file, err,
-		                             sizeof(err)),
-		       -1, "a declared default that is not an integer");
+		is_int(
+		    scenario_bind_options(s, bad_int, file, err, sizeof(err)),
+		    -1, "a declared default that is not an integer");
 		snprintf(want, sizeof(want),
 		         "%s:16:13: plugin 'good' declares a bad default "
 		         "\"abc\" for option 'n'",
@@ -247,8 +247,9 @@ static void test_bind_local(void)
 	if (load(file, &scn) == 0) {
 		is_int(scenario_bind_options(&scn.strategies[1], bad_range,
 		                             file, err, sizeof(err)),
-		       -1, "a default out of range, on a strategy without "
-		           "options");
+		       -1,
+		       "a default out of range, on a strategy without "
+		       "options");
 		snprintf(want, sizeof(want),
 		         "%s:16:13: plugin 'good' declares a bad default "
 		         "\"100\" for option 'm'",

@@ -68,9 +68,8 @@ static size_t list_yaml(const char *dir, char ***out)
 }
 
 /* Reads "# expect: L:C: MSG" or "# expect: -: MSG" from the first line. */
-static int read_expect(const char *path, char *prefix, size_t plen,
-                       char *msg, size_t mlen, char *where,
-                       size_t wlen)
+static int read_expect(const char *path, char *prefix, size_t plen, char *msg,
+                       size_t mlen, char *where, size_t wlen)
 {
 	char line[1024];
 	unsigned l, c;
@@ -154,9 +153,9 @@ static void test_missing_and_empty(void)
 
 	/* An error message longer than the buffer is cut, not overrun. */
 	memset(want, '#', sizeof(want));
-	is_int(scenario_load(fixture("bad", "unknown_key.yaml"), &scn, want,
-	                     20),
-	       -1, "refused with a 20-byte error buffer");
+	is_int(
+	    scenario_load(fixture("bad", "unknown_key.yaml"), &scn, want, 20),
+	    -1, "refused with a 20-byte error buffer");
 	is_int(strlen(want), 19, "the message is cut to 19 characters");
 	is_int(want[20], '#', "nothing written past the buffer");
 }
@@ -417,7 +416,8 @@ static void test_discover(void)
 	is_str(d->body, "start={start}&per_page={per_page}",
 	       "discover: the default form body");
 	ok(d->content_type == NULL, "discover: no content_type");
-	is_str(d->more_header, "More", "discover: more_header defaults to More");
+	is_str(d->more_header, "More",
+	       "discover: more_header defaults to More");
 	is_int(d->per_page, 5, "discover: per_page defaults to 5");
 	is_int(d->max_pages, 1000, "discover: max_pages defaults to 1000");
 	is_int(scn.url_count_len, 1, "discover: one url count");
@@ -432,7 +432,8 @@ static void test_discover(void)
 
 	if (load_good("discover_full.yaml", &scn) < 0)
 		return;
-	is_str(d->url, "http://api.example.com/v1/files?size={per_page}&from={start}",
+	is_str(d->url,
+	       "http://api.example.com/v1/files?size={per_page}&from={start}",
 	       "discover_full: url");
 	is_str(d->method, "PUT", "discover_full: method");
 	is_str(d->body, "{\"start\": {start}, \"per_page\": {per_page}}",
@@ -524,13 +525,13 @@ static void test_uses_server(void)
 		const char *name;
 		int uses;
 	} cases[] = {
-	    {"full.yaml", 1},           /* server, relative */
-	    {"request.yaml", 1},        /* server, a relative list */
-	    {"discover.yaml", 1},       /* server, a relative list URL */
-	    {"url_file.yaml", 1},       /* server, relative paths of a file */
-	    {"base_url.yaml", 0},       /* relative, but to base_url */
-	    {"minimal.yaml", 0},        /* no server */
-	    {"discover_full.yaml", 0},  /* an absolute list URL */
+	    {"full.yaml", 1},          /* server, relative */
+	    {"request.yaml", 1},       /* server, a relative list */
+	    {"discover.yaml", 1},      /* server, a relative list URL */
+	    {"url_file.yaml", 1},      /* server, relative paths of a file */
+	    {"base_url.yaml", 0},      /* relative, but to base_url */
+	    {"minimal.yaml", 0},       /* no server */
+	    {"discover_full.yaml", 0}, /* an absolute list URL */
 	    {"url_file_absolute.yaml", 0},
 	};
 	struct scenario scn;
@@ -578,7 +579,8 @@ static void test_latency_models(void)
 	is_int(scn.server.route_latency_set[ROUTE_PRICES], 1,
 	       "models: prices set");
 	is_int(l[ROUTE_PRICES].ms, 3600000, "models: prices at the maximum");
-	is_int(scn.server.route_latency_set[ROUTE_FILES], 1, "models: files set");
+	is_int(scn.server.route_latency_set[ROUTE_FILES], 1,
+	       "models: files set");
 	is_int(l[ROUTE_FILES].model, LATENCY_LOGNORMAL,
 	       "models: files lognormal");
 	is_int(l[ROUTE_FILES].median_ms * 10 + l[ROUTE_FILES].p99_ms, 11,
@@ -613,7 +615,8 @@ static void test_url_files(void)
 		scenario_free(&scn);
 	}
 	if (load_good("url_file_absolute.yaml", &scn) == 0) {
-		if (is_int(scn.urls.list_len, 2, "url_file_absolute: two URLs")) {
+		if (is_int(scn.urls.list_len, 2,
+		           "url_file_absolute: two URLs")) {
 			is_str(scn.urls.list[0], "http://h/1",
 			       "url_file_absolute: CR trimmed");
 			is_str(scn.urls.list[1], "https://h/2?x=y#frag",
@@ -647,11 +650,12 @@ static void test_url_files(void)
 	is_int(scenario_load(fixture("bad", "file_missing.yaml"), &scn, err,
 	                     sizeof(err)),
 	       -1, "file_missing: refused");
-	snprintf(want, sizeof(want),
-	         "%s/tests/scenarios/bad/file_missing.yaml:4:9: cannot read URL "
-	         "file %s/tests/scenarios/bad/../sources/no-such-file.txt: No "
-	         "such file or directory",
-	         srcdir, srcdir);
+	snprintf(
+	    want, sizeof(want),
+	    "%s/tests/scenarios/bad/file_missing.yaml:4:9: cannot read URL "
+	    "file %s/tests/scenarios/bad/../sources/no-such-file.txt: No "
+	    "such file or directory",
+	    srcdir, srcdir);
 	is_str(err, want, "file_missing: the whole message");
 	is_int(scenario_load(fixture("bad", "file_only_comments.yaml"), &scn,
 	                     err, sizeof(err)),
@@ -666,9 +670,9 @@ static void test_url_files(void)
 	/* A scenario named without a directory: the file is found next to
 	 * it, in the current directory. */
 	if (getcwd(here, sizeof(here)) && chdir(dir) == 0) {
-		if (is_int(scenario_load("relative.yaml", &scn, err,
-		                         sizeof(err)),
-		           0, "relative.yaml loads from its own directory"))
+		if (is_int(
+		        scenario_load("relative.yaml", &scn, err, sizeof(err)),
+		        0, "relative.yaml loads from its own directory"))
 			is_int(scn.urls.list_len, 2, "relative: two URLs");
 		else
 			diag("%s", err);

@@ -15,7 +15,7 @@
 #include "config.h"
 
 #include <errno.h>
-#include <math.h>         /* NAN */
+#include <math.h> /* NAN */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -40,13 +40,13 @@
 #define STOP_FAST_MS 1500
 
 struct tally {
-	unsigned ok;            /* 200 */
-	unsigned status;        /* the fail status */
+	unsigned ok;     /* 200 */
+	unsigned status; /* the fail status */
 	unsigned other_status;
-	unsigned broken;        /* CURLE_PARTIAL_FILE, CURLE_GOT_NOTHING */
+	unsigned broken; /* CURLE_PARTIAL_FILE, CURLE_GOT_NOTHING */
 	unsigned timed_out;
 	unsigned other_error;
-	unsigned misplaced;     /* a fault where the formula has none, or back */
+	unsigned misplaced; /* a fault where the formula has none, or back */
 };
 
 static size_t sink(char *data, size_t size, size_t nmemb, void *arg)
@@ -94,7 +94,7 @@ static int selects(double f, unsigned n)
  * it, which the tally checks as well.
  */
 static void get_seq(unsigned port, unsigned count, long timeout_ms,
-		    long fail_status, double f, struct tally *t)
+                    long fail_status, double f, struct tally *t)
 {
 	CURL *h = client(timeout_ms);
 	unsigned n;
@@ -122,7 +122,8 @@ static void get_seq(unsigned port, unsigned count, long timeout_ms,
 			t->status++;
 		} else if (rc == CURLE_OK) {
 			t->other_status++;
-		} else if (rc == CURLE_PARTIAL_FILE || rc == CURLE_GOT_NOTHING) {
+		} else if (rc == CURLE_PARTIAL_FILE ||
+		           rc == CURLE_GOT_NOTHING) {
 			t->broken++;
 		} else if (rc == CURLE_OPERATION_TIMEDOUT) {
 			t->timed_out++;
@@ -143,7 +144,7 @@ static int read_stats(unsigned port, struct server_stats *st)
 }
 
 static void expect_stats(unsigned port, const char *what, uint64_t requests,
-			 uint64_t fs, uint64_t fc, uint64_t fst)
+                         uint64_t fs, uint64_t fc, uint64_t fst)
 {
 	struct server_stats st;
 
@@ -157,14 +158,14 @@ static void expect_stats(unsigned port, const char *what, uint64_t requests,
 }
 
 static int spawn(const struct server_config *cfg, struct server_process *sp,
-		 const char *what)
+                 const char *what)
 {
 	return ok(server_spawn(cfg, sp) == 0, "%s: server starts", what);
 }
 
 static void test_status(void)
 {
-	struct server_config cfg = { .body_bytes = 100, .fail_fraction = 0.25 };
+	struct server_config cfg = {.body_bytes = 100, .fail_fraction = 0.25};
 	struct server_process sp;
 	struct server_stats st;
 	struct tally t;
@@ -201,7 +202,7 @@ static void test_status(void)
 
 static void test_close(void)
 {
-	struct server_config cfg = { .body_bytes = 1000, .close_fraction = 0.1 };
+	struct server_config cfg = {.body_bytes = 1000, .close_fraction = 0.1};
 	struct server_process sp;
 	struct tally t;
 
@@ -230,8 +231,10 @@ static void test_close(void)
 static void test_precedence(void)
 {
 	struct server_config cfg = {
-		.body_bytes = 100, .fail_fraction = 0.5,
-		.close_fraction = 0.5, .stall_fraction = 0.5,
+	    .body_bytes = 100,
+	    .fail_fraction = 0.5,
+	    .close_fraction = 0.5,
+	    .stall_fraction = 0.5,
 	};
 	struct server_process sp;
 	struct tally t;
@@ -271,7 +274,7 @@ static uint64_t settled_in_flight(unsigned port)
 
 static void test_stall(void)
 {
-	struct server_config cfg = { .body_bytes = 100, .stall_fraction = 0.05 };
+	struct server_config cfg = {.body_bytes = 100, .stall_fraction = 0.05};
 	struct server_process sp;
 	struct server_stats st;
 	struct tally t;
@@ -294,7 +297,7 @@ static void test_stall(void)
 /* A stalled request still open when the server stops must not hold it up. */
 static void test_stall_at_stop(void)
 {
-	struct server_config cfg = { .body_bytes = 100, .stall_fraction = 1 };
+	struct server_config cfg = {.body_bytes = 100, .stall_fraction = 1};
 	struct server_process sp;
 	struct server_stats st;
 	long long deadline, t0;
@@ -330,7 +333,7 @@ static void test_stall_at_stop(void)
 
 /* 50 GETs of /d/i, in the order given by order[]; i == odd gets /odd. */
 static int digest_of(unsigned port, const unsigned *order, unsigned odd,
-		     char out[17])
+                     char out[17])
 {
 	struct server_stats st;
 	CURL *h = client(5000);
@@ -343,10 +346,10 @@ static int digest_of(unsigned port, const unsigned *order, unsigned odd,
 
 		if (order[i] == odd)
 			snprintf(url, sizeof(url), "http://127.0.0.1:%u/odd",
-				 port);
+			         port);
 		else
 			snprintf(url, sizeof(url), "http://127.0.0.1:%u/d/%u",
-				 port, order[i]);
+			         port, order[i]);
 		curl_easy_setopt(h, CURLOPT_URL, url);
 		if (curl_easy_perform(h) != CURLE_OK)
 			break;
@@ -387,7 +390,8 @@ static int raw_request(unsigned port, const char *text)
 		close(fd);
 		return -1;
 	}
-	while ((n = read(fd, buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR))
+	while ((n = read(fd, buf, sizeof(buf))) > 0 ||
+	       (n < 0 && errno == EINTR))
 		;
 	close(fd);
 	return 0;
@@ -395,7 +399,7 @@ static int raw_request(unsigned port, const char *text)
 
 static void test_digest(void)
 {
-	struct server_config cfg = { .body_bytes = 10 };
+	struct server_config cfg = {.body_bytes = 10};
 	struct server_process sp;
 	struct server_stats st;
 	unsigned fwd[50], shuffled[50];
@@ -407,13 +411,15 @@ static void test_digest(void)
 		return;
 	for (i = 0; i < 50; i++) {
 		fwd[i] = i;
-		/* 7 is prime to 50: a permutation, neither in order nor reversed. */
+		/* 7 is prime to 50: a permutation, neither in order nor
+		 * reversed. */
 		shuffled[i] = (i * 7 + 3) % 50;
 	}
 	ok(digest_of(sp.port, fwd, 50, a) == 0, "digest: 50 requests in order");
 	ok(digest_of(sp.port, shuffled, 50, b) == 0,
 	   "digest: the same 50 shuffled");
-	ok(digest_of(sp.port, fwd, 17, c) == 0, "digest: 50 with one URL changed");
+	ok(digest_of(sp.port, fwd, 17, c) == 0,
+	   "digest: 50 with one URL changed");
 	is_str(b, a, "digest: the order does not matter");
 	ok(strcmp(a, c) != 0, "digest: one URL changes it (%s vs %s)", a, c);
 	ok(strcmp(a, "0000000000000000") != 0, "digest: not zero");
@@ -421,13 +427,16 @@ static void test_digest(void)
 	/* The documented formula: a GET, and a POST with a body. */
 	server_stats_reset(sp.port);
 	raw_request(sp.port, "GET /raw?x=1 HTTP/1.1\r\nHost: t\r\n"
-		    "X-Pad:   spaced  \r\nConnection: close\r\n\r\n");
-	raw_request(sp.port, "POST /raw HTTP/1.1\r\nHost: t\r\n"
-		    "Content-Length: 5\r\nConnection: close\r\n\r\nhello");
-	h1 = fnv(UINT64_C(0xcbf29ce484222325), "GET/raw?x=1Host: t\n"
-		 "X-Pad: spaced\nConnection: close\n");
-	h2 = fnv(UINT64_C(0xcbf29ce484222325), "POST/rawHost: t\n"
-		 "Content-Length: 5\nConnection: close\nhello");
+	                     "X-Pad:   spaced  \r\nConnection: close\r\n\r\n");
+	raw_request(sp.port,
+	            "POST /raw HTTP/1.1\r\nHost: t\r\n"
+	            "Content-Length: 5\r\nConnection: close\r\n\r\nhello");
+	h1 = fnv(UINT64_C(0xcbf29ce484222325),
+	         "GET/raw?x=1Host: t\n"
+	         "X-Pad: spaced\nConnection: close\n");
+	h2 = fnv(UINT64_C(0xcbf29ce484222325),
+	         "POST/rawHost: t\n"
+	         "Content-Length: 5\nConnection: close\nhello");
 	snprintf(want, sizeof(want), "%016llx", (unsigned long long)(h1 + h2));
 	if (ok(read_stats(sp.port, &st) == 0, "digest: stats read")) {
 		is_int(st.requests, 2, "digest: two raw requests");
@@ -438,7 +447,7 @@ static void test_digest(void)
 
 static void test_max_in_flight(void)
 {
-	struct server_config cfg = { .body_bytes = 100, .latency.ms = 200 };
+	struct server_config cfg = {.body_bytes = 100, .latency.ms = 200};
 	struct server_process sp;
 	struct server_stats st;
 	struct tally t;
@@ -455,7 +464,7 @@ static void test_max_in_flight(void)
 		char url[64];
 
 		snprintf(url, sizeof(url), "http://127.0.0.1:%u/c/%u", sp.port,
-			 i);
+		         i);
 		h[i] = client(5000);
 		curl_easy_setopt(h[i], CURLOPT_URL, url);
 		curl_multi_add_handle(m, h[i]);
@@ -467,7 +476,8 @@ static void test_max_in_flight(void)
 			curl_multi_poll(m, NULL, 0, 1000, NULL);
 	}
 	while ((msg = curl_multi_info_read(m, &left)) != NULL)
-		done += msg->msg == CURLMSG_DONE && msg->data.result == CURLE_OK;
+		done +=
+		    msg->msg == CURLMSG_DONE && msg->data.result == CURLE_OK;
 	is_int(done, 8, "max_in_flight: 8 concurrent transfers succeed");
 	for (i = 0; i < 8; i++) {
 		curl_multi_remove_handle(m, h[i]);
@@ -497,7 +507,7 @@ struct reply {
 	char more[16];
 	char allow[64];
 	char body[4096];
-	size_t len;             /* of the whole body, even past body[] */
+	size_t len; /* of the whole body, even past body[] */
 	double secs;
 };
 
@@ -509,18 +519,21 @@ static size_t keep_body(char *data, size_t size, size_t nmemb, void *arg)
 	if (r->len < sizeof(r->body) - 1)
 		memcpy(r->body + r->len, data, n < room ? n : room);
 	r->len += n;
-	r->body[r->len < sizeof(r->body) - 1 ? r->len :
-		sizeof(r->body) - 1] = '\0';
+	r->body[r->len < sizeof(r->body) - 1 ? r->len : sizeof(r->body) - 1] =
+	    '\0';
 	return n;
 }
 
 /* A header we look at, value trimmed, into its field of the reply. */
 static size_t keep_header(char *data, size_t size, size_t nmemb, void *arg)
 {
-	static const struct { const char *name; size_t off, len; } wanted[] = {
-		{ "Content-Type:", offsetof(struct reply, type), 64 },
-		{ "More:", offsetof(struct reply, more), 16 },
-		{ "Allow:", offsetof(struct reply, allow), 64 },
+	static const struct {
+		const char *name;
+		size_t off, len;
+	} wanted[] = {
+	    {"Content-Type:", offsetof(struct reply, type), 64},
+	    {"More:", offsetof(struct reply, more), 16},
+	    {"Allow:", offsetof(struct reply, allow), 64},
 	};
 	struct reply *r = arg;
 	size_t n = size * nmemb, i;
@@ -534,7 +547,8 @@ static size_t keep_header(char *data, size_t size, size_t nmemb, void *arg)
 		while (k < n && data[k] == ' ')
 			k++;
 		for (v = 0; k < n && data[k] != '\r' && data[k] != '\n' &&
-			    v < wanted[i].len - 1; k++)
+		            v < wanted[i].len - 1;
+		     k++)
 			field[v++] = data[k];
 		field[v] = '\0';
 	}
@@ -554,7 +568,7 @@ static double now_s(void)
  * of Content-Type type (NULL: curl's form type for a POST).
  */
 static void request(unsigned port, const char *method, const char *path,
-		    const char *type, const char *body, struct reply *r)
+                    const char *type, const char *body, struct reply *r)
 {
 	CURL *h = client(10000);
 	struct curl_slist *headers = NULL;
@@ -572,9 +586,10 @@ static void request(unsigned port, const char *method, const char *path,
 	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, keep_header);
 	curl_easy_setopt(h, CURLOPT_HEADERDATA, r);
 	if (strcmp(method, "POST") == 0) {
-		curl_easy_setopt(h, CURLOPT_POSTFIELDS, body != NULL ? body : "");
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS,
+		                 body != NULL ? body : "");
 		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE,
-				 (long)(body != NULL ? strlen(body) : 0));
+		                 (long)(body != NULL ? strlen(body) : 0));
 	} else if (strcmp(method, "HEAD") == 0) {
 		curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
 	} else if (strcmp(method, "GET") != 0) {
@@ -602,7 +617,7 @@ static void get(unsigned port, const char *path, struct reply *r)
 
 static void test_page_route(void)
 {
-	struct server_config cfg = { .body_bytes = 3000 };
+	struct server_config cfg = {.body_bytes = 3000};
 	struct server_process sp;
 	struct reply r;
 
@@ -659,7 +674,7 @@ static int page_prices(const char *page, unsigned *prices)
 }
 
 static int prices_of(unsigned port, const char *date, unsigned *prices,
-		     struct reply *r)
+                     struct reply *r)
 {
 	char path[64];
 
@@ -672,13 +687,13 @@ static int prices_of(unsigned port, const char *date, unsigned *prices,
 
 static void test_prices(void)
 {
-	struct server_config cfg = { .body_bytes = 10, .seed = 1 };
+	struct server_config cfg = {.body_bytes = 10, .seed = 1};
 	struct server_process sp, sp2;
 	static const char *const bad[] = {
-		"2026-02-30", "2025-02-29", "2100-02-29", "2026-13-01",
-		"2026-00-10", "2026-04-31", "2026-01-00", "0000-01-01",
-		"2026-1-01", "2026-01-1", "26-01-01", "2026-01-01x",
-		"2026-01-01/", "2026/01/01", "", "abcd-ef-gh",
+	    "2026-02-30",  "2025-02-29", "2100-02-29", "2026-13-01",
+	    "2026-00-10",  "2026-04-31", "2026-01-00", "0000-01-01",
+	    "2026-1-01",   "2026-01-1",  "26-01-01",   "2026-01-01x",
+	    "2026-01-01/", "2026/01/01", "",           "abcd-ef-gh",
 	};
 	unsigned prices[30][16], again[16];
 	int counts[30], count, i, j, in_range = 1, shape = 1, varied = 0;
@@ -701,15 +716,15 @@ static void test_prices(void)
 		varied |= counts[i] != counts[0];
 	}
 	ok(shape, "prices: 30 dates, each with 3 to 8 prices, one per line, "
-	   "nothing else like them");
+	          "nothing else like them");
 	ok(in_range, "prices: every price in 99..999");
 	ok(varied, "prices: the count varies by date");
 	for (i = 0; i < 30; i++)
 		for (j = 0; j < i; j++)
-			distinct &= counts[i] != counts[j] ||
-				    memcmp(prices[i], prices[j],
-					   (size_t)counts[i] * sizeof(unsigned))
-				    != 0;
+			distinct &=
+			    counts[i] != counts[j] ||
+			    memcmp(prices[i], prices[j],
+			           (size_t)counts[i] * sizeof(unsigned)) != 0;
 	ok(distinct, "prices: different dates, different prices");
 	count = prices_of(sp.port, "2026-03-01", again, &r);
 	ok(count == counts[0] && strcmp(r.body, first) == 0,
@@ -721,7 +736,8 @@ static void test_prices(void)
 	ok(prices_of(sp.port, "2000-02-29", again, &r) >= 3,
 	   "prices: 2000-02-29 too");
 	ok(prices_of(sp.port, "2026-03-01?from=PRG&to=BRQ", again, &r) ==
-	   counts[0], "prices: a query string changes nothing");
+	       counts[0],
+	   "prices: a query string changes nothing");
 	for (i = 0; i < (int)(sizeof(bad) / sizeof(bad[0])); i++) {
 		char path[64];
 
@@ -749,8 +765,8 @@ static void test_prices(void)
 			snprintf(date, sizeof(date), "2026-03-%02d", i + 1);
 			count = prices_of(sp2.port, date, again, &r);
 			same += count == counts[i] &&
-				memcmp(again, prices[i],
-				       (size_t)count * sizeof(unsigned)) == 0;
+			        memcmp(again, prices[i],
+			               (size_t)count * sizeof(unsigned)) == 0;
 		}
 		is_int(same, 0, "prices: another seed, other prices");
 		server_stop(&sp2);
@@ -758,12 +774,13 @@ static void test_prices(void)
 	server_stop(&sp);
 }
 
-/* ---- the list API and files ------------------------------------------------ */
+/* ---- the list API and files ------------------------------------------------
+ */
 
 struct listing {
 	char paths[32][32];
 	int n;
-	int bad;                /* a string that is not /files/ and 16 hex */
+	int bad; /* a string that is not /files/ and 16 hex */
 };
 
 static int add_path(const char *s, size_t n, void *arg)
@@ -774,7 +791,8 @@ static int add_path(const char *s, size_t n, void *arg)
 	if (n != 23 || strncmp(s, "/files/", 7) != 0)
 		l->bad = 1;
 	for (i = 7; i < n; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+		if (!((s[i] >= '0' && s[i] <= '9') ||
+		      (s[i] >= 'a' && s[i] <= 'f')))
 			l->bad = 1;
 	if (l->n < 32 && n < 32)
 		memcpy(l->paths[l->n], s, n + 1);
@@ -788,8 +806,8 @@ static int parse_listing(const struct reply *r, struct listing *l)
 	char err[128];
 
 	memset(l, 0, sizeof(*l));
-	if (json_string_array(r->body, r->len, add_path, l, err,
-			      sizeof(err)) < 0) {
+	if (json_string_array(r->body, r->len, add_path, l, err, sizeof(err)) <
+	    0) {
 		diag("not a listing: %s: %s", err, r->body);
 		return -1;
 	}
@@ -798,7 +816,7 @@ static int parse_listing(const struct reply *r, struct listing *l)
 
 /* POST /api/list_files with a form body; the number of paths, or -1. */
 static int list_page(unsigned port, const char *query, const char *type,
-		     const char *body, struct reply *r, struct listing *l)
+                     const char *body, struct reply *r, struct listing *l)
 {
 	char path[256];
 
@@ -812,7 +830,7 @@ static int list_page(unsigned port, const char *query, const char *type,
 
 /* A 400 with {"error": "..."} and the message in it. */
 static void bad_request(unsigned port, const char *query, const char *type,
-			const char *body, const char *message)
+                        const char *body, const char *message)
 {
 	char path[256], want[256];
 	struct reply r;
@@ -822,20 +840,18 @@ static void bad_request(unsigned port, const char *query, const char *type,
 	snprintf(want, sizeof(want), "{\"error\":\"%s\"}", message);
 	ok(r.status == 400 && strcmp(r.type, "application/json") == 0,
 	   "list: %s %s: 400 application/json", query, body ? body : "");
-	is_str(r.body, want, "list: %s %s: the error", query,
-	       body ? body : "");
+	is_str(r.body, want, "list: %s %s: the error", query, body ? body : "");
 }
 
 static void test_list(void)
 {
-	struct server_config cfg = { .body_bytes = 10, .seed = 1 };
+	struct server_config cfg = {.body_bytes = 10, .seed = 1};
 	struct server_process sp, sp2;
 	struct listing all, page, other;
-	static const char *const more[5] = {
-		"true", "true", "true", "true", "false"
-	};
+	static const char *const more[5] = {"true", "true", "true", "true",
+	                                    "false"};
 	char pages[25][32], body[64];
-	int seen[26] = { 0 }, i, j, k, n, distinct = 1, once = 1, union_ok = 1;
+	int seen[26] = {0}, i, j, k, n, distinct = 1, once = 1, union_ok = 1;
 	struct reply r;
 
 	if (!spawn(&cfg, &sp, "list"))
@@ -858,9 +874,9 @@ static void test_list(void)
 		       more[k]);
 		for (i = 0; i < n && i < 5; i++) {
 			snprintf(pages[5 * k + i], sizeof(pages[0]), "%s",
-				 page.paths[i]);
-			union_ok &= strcmp(page.paths[i], all.paths[5 * k + i])
-				    == 0;
+			         page.paths[i]);
+			union_ok &=
+			    strcmp(page.paths[i], all.paths[5 * k + i]) == 0;
 		}
 	}
 	ok(union_ok, "list: the pages together are the GET listing, in order");
@@ -891,8 +907,8 @@ static void test_list(void)
 	ok(r.status == 404 && strcmp(r.type, "text/plain") == 0,
 	   "files: another last digit: 404 text/plain");
 	for (i = 7; body[i] != '\0'; i++)
-		body[i] = all.paths[0][i] >= 'a' ? (char)(all.paths[0][i] - 32) :
-			  all.paths[0][i];
+		body[i] = all.paths[0][i] >= 'a' ? (char)(all.paths[0][i] - 32)
+		                                 : all.paths[0][i];
 	get(sp.port, body, &r);
 	/* (Should the name have no letter at all, it is still the same.) */
 	is_int(r.status, strcmp(body, all.paths[0]) == 0 ? 200 : 404,
@@ -910,11 +926,11 @@ static void test_list(void)
 	is_int(n, 5, "list: per_page=7 is clamped to 5");
 	n = list_page(sp.port, "", NULL, "", &r, &page);
 	ok(n == 5 && strcmp(page.paths[0], all.paths[0]) == 0 &&
-	   strcmp(r.more, "true") == 0,
+	       strcmp(r.more, "true") == 0,
 	   "list: no parameters: start 0, 5 per page, More: true");
 	n = list_page(sp.port, "", NULL, "per_page=2&start=23", &r, &page);
 	ok(n == 2 && strcmp(page.paths[1], all.paths[24]) == 0 &&
-	   strcmp(r.more, "false") == 0,
+	       strcmp(r.more, "false") == 0,
 	   "list: start=23 per_page=2: the last two, More: false");
 	n = list_page(sp.port, "", NULL, "start=24", &r, &page);
 	ok(n == 1 && strcmp(r.more, "false") == 0,
@@ -923,71 +939,72 @@ static void test_list(void)
 	ok(n == 0 && strcmp(r.body, "[]") == 0 && strcmp(r.more, "false") == 0,
 	   "list: start=25: [], More: false");
 	n = list_page(sp.port, "", NULL, "start=9223372036854775807", &r,
-		      &page);
+	              &page);
 	ok(n == 0 && strcmp(r.more, "false") == 0,
 	   "list: start=INT64_MAX: [], More: false");
 	n = list_page(sp.port, "?start=10&per_page=3", NULL, "", &r, &page);
 	ok(n == 3 && strcmp(page.paths[0], all.paths[10]) == 0 &&
-	   strcmp(r.more, "true") == 0, "list: parameters in the query");
+	       strcmp(r.more, "true") == 0,
+	   "list: parameters in the query");
 	n = list_page(sp.port, "?start=10", NULL, "start=0&x=%41&per_page=%32",
-		      &r, &page);
+	              &r, &page);
 	ok(n == 2 && strcmp(page.paths[0], all.paths[0]) == 0,
 	   "list: the body's (percent-decoded) win over the query's");
 	n = list_page(sp.port, "", "application/json",
-		      "{\"start\": 10, \"per_page\": 3}", &r, &page);
+	              "{\"start\": 10, \"per_page\": 3}", &r, &page);
 	ok(n == 3 && strcmp(page.paths[0], all.paths[10]) == 0 &&
-	   strcmp(page.paths[2], all.paths[12]) == 0,
+	       strcmp(page.paths[2], all.paths[12]) == 0,
 	   "list: a JSON body: start 10, per_page 3");
 	n = list_page(sp.port, "?per_page=1", "application/json; charset=utf-8",
-		      " {\"start\": 20, \"other\": [1]} ", &r, &page);
+	              " {\"start\": 20, \"other\": [1]} ", &r, &page);
 	ok(n == 1 && strcmp(page.paths[0], all.paths[20]) == 0,
 	   "list: a JSON body with a charset, and the query's per_page");
 
 	bad_request(sp.port, "", NULL, "start=abc",
-		    "start must be an integer >= 0");
+	            "start must be an integer >= 0");
 	bad_request(sp.port, "", NULL, "start=-1",
-		    "start must be an integer >= 0");
+	            "start must be an integer >= 0");
 	bad_request(sp.port, "", NULL, "start=1.5",
-		    "start must be an integer >= 0");
-	bad_request(sp.port, "", NULL, "start=",
-		    "start must be an integer >= 0");
+	            "start must be an integer >= 0");
+	bad_request(sp.port, "", NULL,
+	            "start=", "start must be an integer >= 0");
 	bad_request(sp.port, "", NULL, "start=99999999999999999999",
-		    "start must be an integer >= 0");
+	            "start must be an integer >= 0");
 	bad_request(sp.port, "", NULL, "per_page=0",
-		    "per_page must be an integer >= 1");
+	            "per_page must be an integer >= 1");
 	bad_request(sp.port, "", NULL, "per_page=x",
-		    "per_page must be an integer >= 1");
+	            "per_page must be an integer >= 1");
 	bad_request(sp.port, "?start=x", NULL, "",
-		    "start must be an integer >= 0");
+	            "start must be an integer >= 0");
 	bad_request(sp.port, "", "application/json", "{\"start\": \"5\"}",
-		    "start must be an integer >= 0");
+	            "start must be an integer >= 0");
 	bad_request(sp.port, "", "application/json", "{\"per_page\": 2.0}",
-		    "per_page must be an integer >= 1");
+	            "per_page must be an integer >= 1");
 	bad_request(sp.port, "", "application/json", "[1]",
-		    "the JSON body must be an object");
+	            "the JSON body must be an object");
 	bad_request(sp.port, "", "application/json", "{\"start\": 1",
-		    "invalid JSON: byte 11: expected ',' or '}', got the end "
-		    "of the input");
+	            "invalid JSON: byte 11: expected ',' or '}', got the end "
+	            "of the input");
 	bad_request(sp.port, "", "application/json", "",
-		    "invalid JSON: byte 0: expected a value, got the end of "
-		    "the input");
+	            "invalid JSON: byte 0: expected a value, got the end of "
+	            "the input");
 	bad_request(sp.port, "", "application/json", "{'a': 1}",
-		    "invalid JSON: byte 1: expected a member name, got '''");
+	            "invalid JSON: byte 1: expected a member name, got '''");
 	bad_request(sp.port, "?broken=maybe", NULL, "",
-		    "broken must be json or endless");
+	            "broken must be json or endless");
 
 	/* The test hooks. */
-	request(sp.port, "POST", "/api/list_files?broken=json", NULL,
-		"start=0", &r);
+	request(sp.port, "POST", "/api/list_files?broken=json", NULL, "start=0",
+	        &r);
 	ok(r.status == 200 && strcmp(r.more, "true") == 0 &&
-	   strcmp(r.type, "application/json") == 0,
+	       strcmp(r.type, "application/json") == 0,
 	   "list: broken=json: 200 application/json, More: true");
 	ok(json_check(r.body, r.len, NULL, 0) < 0,
 	   "list: broken=json: the body is not JSON");
 	for (i = 0, once = 1; i < 3; i++) {
 		snprintf(body, sizeof(body), "start=%d", 5 * i);
 		n = list_page(sp.port, "?broken=endless", NULL, body, &r,
-			      &page);
+		              &page);
 		once &= n == 0 && strcmp(r.more, "true") == 0;
 	}
 	ok(once, "list: broken=endless: [] and More: true, again and again");
@@ -1000,7 +1017,7 @@ static void test_list(void)
 	if (spawn(&cfg, &sp2, "list, the same seed")) {
 		get(sp2.port, "/api/list_files", &r);
 		ok(parse_listing(&r, &other) == 25 &&
-		   memcmp(&other, &all, sizeof(all)) == 0,
+		       memcmp(&other, &all, sizeof(all)) == 0,
 		   "list: the same seed in another server, the same paths");
 		server_stop(&sp2);
 	}
@@ -1013,8 +1030,8 @@ static void test_list(void)
 		is_int(parse_listing(&r, &other), 3, "list: files 3: 3 paths");
 		for (i = 0; i < other.n && i < 3; i++)
 			for (j = 0; j < 25; j++)
-				common += strcmp(other.paths[i], all.paths[j])
-					  == 0;
+				common +=
+				    strcmp(other.paths[i], all.paths[j]) == 0;
 		is_int(common, 0, "list: another seed, other paths");
 		get(sp2.port, other.paths[2], &r);
 		is_str(r.body, "3 of 3", "list: files 3: the third is 3 of 3");
@@ -1028,18 +1045,19 @@ static void test_list(void)
 	server_stop(&sp);
 }
 
-/* ---- echo ------------------------------------------------------------------ */
+/* ---- echo ------------------------------------------------------------------
+ */
 
 static void test_echo(void)
 {
-	struct server_config cfg = { .body_bytes = 10 };
+	struct server_config cfg = {.body_bytes = 10};
 	struct server_process sp;
 	struct reply r;
 
 	if (!spawn(&cfg, &sp, "echo"))
 		return;
 	request(sp.port, "POST", "/api/echo", "application/json",
-		"  {\"a\": [1, \"x\"]}\n", &r);
+	        "  {\"a\": [1, \"x\"]}\n", &r);
 	ok(r.status == 200 && strcmp(r.type, "application/json") == 0,
 	   "echo: valid JSON: 200 application/json");
 	is_str(r.body, "{\"echo\":{\"a\": [1, \"x\"]},\"bytes\":18}",
@@ -1054,13 +1072,16 @@ static void test_echo(void)
 	is_str(r.body, "{\"error\":\"byte 6: expected a value, got '}'\"}",
 	       "echo: invalid JSON: json_check's message");
 	request(sp.port, "POST", "/api/echo", NULL, "[1 \"a\"]", &r);
-	is_str(r.body, "{\"error\":\"byte 3: expected ',' or ']', got "
-	       "'\\\"'\"}", "echo: a quote in the message is escaped");
-	ok(json_check(r.body, r.len, NULL, 0) == 0,
-	   "echo: the error is JSON");
+	is_str(r.body,
+	       "{\"error\":\"byte 3: expected ',' or ']', got "
+	       "'\\\"'\"}",
+	       "echo: a quote in the message is escaped");
+	ok(json_check(r.body, r.len, NULL, 0) == 0, "echo: the error is JSON");
 	request(sp.port, "POST", "/api/echo", NULL, NULL, &r);
-	is_str(r.body, "{\"error\":\"byte 0: expected a value, got the end of "
-	       "the input\"}", "echo: an empty body: 400");
+	is_str(r.body,
+	       "{\"error\":\"byte 0: expected a value, got the end of "
+	       "the input\"}",
+	       "echo: an empty body: 400");
 	get(sp.port, "/api/echo", &r);
 	is_int(r.status, 405, "echo: GET: 405");
 	is_str(r.allow, "POST", "echo: Allow: POST");
@@ -1070,7 +1091,7 @@ static void test_echo(void)
 /* Faults apply on every route, to that route's answer. */
 static void test_route_faults(void)
 {
-	struct server_config cfg = { .body_bytes = 10, .close_fraction = 1 };
+	struct server_config cfg = {.body_bytes = 10, .close_fraction = 1};
 	struct server_process sp;
 	struct reply r;
 
@@ -1092,11 +1113,12 @@ static void test_route_faults(void)
 	}
 }
 
-/* ---- latency ----------------------------------------------------------------- */
+/* ---- latency
+ * ----------------------------------------------------------------- */
 
 static void test_route_latency(void)
 {
-	struct server_config cfg = { .body_bytes = 10 };
+	struct server_config cfg = {.body_bytes = 10};
 	struct server_process sp;
 	struct reply r;
 
@@ -1135,16 +1157,17 @@ static void test_route_latency(void)
  * the test draws the same and checks each request, in order, from a reset.
  */
 static void random_latency(const char *text, uint64_t seed,
-			   enum server_route route, const char *path)
+                           enum server_route route, const char *path)
 {
-	struct server_config cfg = { .body_bytes = 10, .seed = seed };
+	struct server_config cfg = {.body_bytes = 10, .seed = seed};
 	struct server_process sp;
 	char err[200];
 	int n, early = 0, late = 0;
 	struct reply r;
 
 	if (!ok(latency_parse(text, &cfg.route_latency[route], err,
-			      sizeof(err)) == 0, "latency %s parses", text))
+	                      sizeof(err)) == 0,
+	        "latency %s parses", text))
 		return;
 	cfg.route_latency_set[route] = 1;
 	if (!spawn(&cfg, &sp, text))
@@ -1153,7 +1176,8 @@ static void random_latency(const char *text, uint64_t seed,
 	get(sp.port, "/prices/2026-03-01", &r);
 	for (n = 1; n < 6; n++) {
 		double want = latency_draw_us(&cfg.route_latency[route], seed,
-					      (uint64_t)n) / 1e6;
+		                              (uint64_t)n) /
+		              1e6;
 
 		get(sp.port, path, &r);
 		early += r.secs < want - 0.001;
@@ -1161,29 +1185,30 @@ static void random_latency(const char *text, uint64_t seed,
 		diag("%s: request %d waited %.3f s, drawn %.3f s", text, n,
 		     r.secs, want);
 	}
-	ok(early == 0 && late == 0, "latency %s: each request waits its "
-	   "draw for (seed, n)", text);
+	ok(early == 0 && late == 0,
+	   "latency %s: each request waits its "
+	   "draw for (seed, n)",
+	   text);
 	server_stop(&sp);
 }
 
 static void test_random_latency(void)
 {
 	random_latency("uniform:100:300", 5, ROUTE_FILES,
-		       "/files/0000000000000000");
+	               "/files/0000000000000000");
 	random_latency("lognormal:150:250", 6, ROUTE_PAGE, "/search?q=2");
 }
 
 static void test_names(void)
 {
-	static const char *const names[ROUTE_COUNT] = {
-		"page", "prices", "list", "files", "echo"
-	};
+	static const char *const names[ROUTE_COUNT] = {"page", "prices", "list",
+	                                               "files", "echo"};
 	int r, right = 1;
 
 	for (r = 0; r < ROUTE_COUNT; r++)
 		right &= strcmp(server_route_name((enum server_route)r),
-				names[r]) == 0 &&
-			 server_route_lookup(names[r]) == r;
+		                names[r]) == 0 &&
+		         server_route_lookup(names[r]) == r;
 	ok(right, "names: page, prices, list, files, echo, both ways");
 	is_int(server_route_lookup("search"), -1, "names: unknown: -1");
 	is_int(server_route_lookup(""), -1, "names: empty: -1");
@@ -1191,7 +1216,7 @@ static void test_names(void)
 
 static void test_refused(void)
 {
-	struct server_config cfg = { .body_bytes = 10, .fail_fraction = 1.5 };
+	struct server_config cfg = {.body_bytes = 10, .fail_fraction = 1.5};
 	struct server_process sp;
 
 	diag("eight refusals follow on stderr");

@@ -28,13 +28,13 @@ static void test_format_time(void)
 		double dt;
 		const char *text;
 	} cases[] = {
-	    {0.228, "228 msec"},     {1.93, "1.93 sec"},
-	    {9.43, "9.43 sec"},      {2.5e-7, "250 nsec"},
+	    {0.228, "228 msec"},      {1.93, "1.93 sec"},
+	    {9.43, "9.43 sec"},       {2.5e-7, "250 nsec"},
 	    {1234.5, "1.23e+03 sec"}, {0.000999, "999 usec"},
-	    {1e-10, "0.1 nsec"},     {1.0, "1 sec"},
-	    {0.001, "1 msec"},       {1e-6, "1 usec"},
-	    {1e-9, "1 nsec"},        {0.0, "0 nsec"},
-	    {59.99, "60 sec"},       {0.0123456, "12.3 msec"},
+	    {1e-10, "0.1 nsec"},      {1.0, "1 sec"},
+	    {0.001, "1 msec"},        {1e-6, "1 usec"},
+	    {1e-9, "1 nsec"},         {0.0, "0 nsec"},
+	    {59.99, "60 sec"},        {0.0123456, "12.3 msec"},
 	};
 	char buf[64];
 	size_t i;
@@ -55,8 +55,8 @@ static void test_time_unit(void)
 		const char *unit;
 		double scale;
 	} cases[] = {
-	    {3600, "sec", 1.0},    {1.0, "sec", 1.0},
-	    {0.999, "msec", 1e-3}, {1e-3, "msec", 1e-3},
+	    {3600, "sec", 1.0},      {1.0, "sec", 1.0},
+	    {0.999, "msec", 1e-3},   {1e-3, "msec", 1e-3},
 	    {9.99e-4, "usec", 1e-6}, {1e-6, "usec", 1e-6},
 	    {9.99e-7, "nsec", 1e-9}, {1e-12, "nsec", 1e-9},
 	    {0.0, "nsec", 1e-9},
@@ -108,8 +108,9 @@ static void test_summary(void)
 	is_near(s.best, 2, "best of eight");
 	is_near(s.mean, 5, "mean of eight");
 	is_near(s.median, 4.5, "median of eight");
-	is_near(s.stdev, 2.1380899352993950, "sample stdev sqrt(32/7), not "
-	                                     "the population's 2");
+	is_near(s.stdev, 2.1380899352993950,
+	        "sample stdev sqrt(32/7), not "
+	        "the population's 2");
 
 	stats_summarize(one, 1, &s);
 	is_int(s.n, 1, "n = 1");

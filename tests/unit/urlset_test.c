@@ -25,8 +25,10 @@ static void check_ok(const char *pattern)
 	char err[200] = "untouched";
 	size_t at = 12345;
 
-	is_int(urlset_check_template(pattern, URLSET_STRICT, URLSET_VAR_I, "URL pattern", NULL, err, sizeof(err), &at), 0,
-	       "pattern \"%s\" accepted", pattern);
+	is_int(urlset_check_template(pattern, URLSET_STRICT, URLSET_VAR_I,
+	                             "URL pattern", NULL, err, sizeof(err),
+	                             &at),
+	       0, "pattern \"%s\" accepted", pattern);
 	is_str(err, "untouched", "no error for \"%s\"", pattern);
 }
 
@@ -35,8 +37,10 @@ static void check_bad(const char *pattern, size_t want_at, const char *want)
 	char err[200] = "";
 	size_t at = 12345;
 
-	is_int(urlset_check_template(pattern, URLSET_STRICT, URLSET_VAR_I, "URL pattern", NULL, err, sizeof(err), &at), -1,
-	       "pattern \"%s\" refused", pattern);
+	is_int(urlset_check_template(pattern, URLSET_STRICT, URLSET_VAR_I,
+	                             "URL pattern", NULL, err, sizeof(err),
+	                             &at),
+	       -1, "pattern \"%s\" refused", pattern);
 	is_int(at, want_at, "at offset %zu", want_at);
 	is_str(err, want, "with the right message");
 }
@@ -163,8 +167,9 @@ static void test_list(void)
 
 /* ---- several placeholders; bodies ------------------------------------- */
 
-#define ALL_VARS                                                            \
-	(URLSET_VAR_I | URLSET_VAR_DATE | URLSET_VAR_START | URLSET_VAR_PER_PAGE)
+#define ALL_VARS                                                               \
+	(URLSET_VAR_I | URLSET_VAR_DATE | URLSET_VAR_START |                   \
+	 URLSET_VAR_PER_PAGE)
 
 /* Accepted under `syntax` and `allowed`, using exactly `want_used`. */
 static void template_ok(const char *text, enum urlset_syntax syntax,
@@ -184,8 +189,8 @@ static void template_ok(const char *text, enum urlset_syntax syntax,
 }
 
 static void template_bad(const char *text, enum urlset_syntax syntax,
-                         unsigned allowed, const char *what,
-                         size_t want_at, const char *want)
+                         unsigned allowed, const char *what, size_t want_at,
+                         const char *want)
 {
 	char err[200] = "";
 	size_t at = 12345;
@@ -246,7 +251,8 @@ static void test_templates(void)
 	template_ok("{{i}}", URLSET_BODY, URLSET_VAR_I, URLSET_VAR_I);
 	template_ok("", URLSET_BODY, ALL_VARS, 0);
 	template_bad("{\"a\": {x}}", URLSET_BODY, URLSET_VAR_I, "request body",
-	             6, "unknown placeholder '{x}' in request body (known: {i})");
+	             6,
+	             "unknown placeholder '{x}' in request body (known: {i})");
 	template_bad("n={i}&p={per_page}", URLSET_BODY,
 	             URLSET_VAR_I | URLSET_VAR_DATE, "request body", 8,
 	             "unknown placeholder '{per_page}' in request body (known: "
@@ -274,15 +280,14 @@ static void expect_expand(const char *text, enum urlset_syntax syntax,
 
 static void test_expand(void)
 {
-	struct urlset_values v = {.i = 7, .date = "2027-01-02", .start = 10,
-	                          .per_page = 5};
+	struct urlset_values v = {
+	    .i = 7, .date = "2027-01-02", .start = 10, .per_page = 5};
 	struct urlset_values nodate = {.i = 3};
 	char buf[16];
 	size_t n;
 
 	expect_expand("/api/list_files?start={start}&per_page={per_page}",
-	              URLSET_STRICT, &v,
-	              "/api/list_files?start=10&per_page=5");
+	              URLSET_STRICT, &v, "/api/list_files?start=10&per_page=5");
 	expect_expand("/p/{date}/{i}/{{x}}", URLSET_STRICT, &v,
 	              "/p/2027-01-02/7/{x}");
 	expect_expand("start={start}&per_page={per_page}", URLSET_BODY, &v,
@@ -379,8 +384,8 @@ static void test_date_format_check(void)
 	is_int(urlset_check_date_format(""), -1, "an empty format is refused");
 	/* 15 x "%Y" and "abc": 63 bytes, the most that fits with the NUL. */
 	strcpy(longest, "%Y%Y%Y%Y%Y%Y%Y%Y%Y%Y%Y%Y%Y%Y%Yabc");
-	is_int(urlset_check_date_format(longest), 0,
-	       "a date of %d bytes fits", URLSET_DATE_MAX - 1);
+	is_int(urlset_check_date_format(longest), 0, "a date of %d bytes fits",
+	       URLSET_DATE_MAX - 1);
 	strcat(longest, "d");
 	is_int(urlset_check_date_format(longest), -1,
 	       "a date of %d bytes does not", URLSET_DATE_MAX);
@@ -415,7 +420,6 @@ static void expect_day(const char *from, const char *format, uint64_t index,
 	is_str(url, want_url, "urlset_format of index %llu",
 	       (unsigned long long)index);
 }
-
 
 static void test_dates(void)
 {
@@ -545,9 +549,9 @@ static void test_read_file(void)
 		for (k = 0; k < 1000; k++)
 			fprintf(f, k % 10 == 0 ? "# %zu\n" : "/u/%zu\n", k);
 		fclose(f);
-		is_int(urlset_read_file(path, &urls, &lines, &n, err,
-		                        sizeof(err)),
-		       0, "a file of 1000 lines is read");
+		is_int(
+		    urlset_read_file(path, &urls, &lines, &n, err, sizeof(err)),
+		    0, "a file of 1000 lines is read");
 		if (is_int(n, 900, "900 URLs, 100 comments")) {
 			for (k = 0; k < n; k++) {
 				char want[32];
