@@ -17,6 +17,7 @@
 
 #include "diag.h"
 #include "latency.h"
+#include "number.h"
 #include "scenario.h"
 
 static const char run_help[] =
@@ -139,11 +140,11 @@ static int option_error(int c, char **argv, const char *prefix)
 static int parse_number(const char *opt, const char *text, uint64_t min,
                         uint64_t max, uint64_t *out)
 {
-	int64_t v;
+	uint64_t v;
 
-	if (scenario_parse_int(text, &v) == 0 && v >= 0 && (uint64_t)v >= min &&
-	    (uint64_t)v <= max) {
-		*out = (uint64_t)v;
+	if (number_parse_u64(text, NUMBER_PLUS | NUMBER_UNDERSCORE, &v) == 0 &&
+	    v >= min && v <= max) {
+		*out = v;
 		return 0;
 	}
 	return usage_error("%s: '%s' is not an integer from %" PRIu64
@@ -153,7 +154,7 @@ static int parse_number(const char *opt, const char *text, uint64_t min,
 
 static int parse_fraction(const char *opt, const char *text, double *out)
 {
-	if (scenario_parse_fraction(text, out) == 0)
+	if (number_parse_fraction(text, out) == 0)
 		return 0;
 	return usage_error("%s: '%s' is not a number from 0 to 1", opt, text);
 }
@@ -184,27 +185,6 @@ enum {
 	OPT_SEED,
 	OPT_FILES
 };
-
-/* --seed: the whole range of a uint64_t, in decimal. */
-static int parse_seed(const char *text, uint64_t *out)
-{
-	uint64_t v = 0;
-	const char *s = text;
-
-	for (; *s >= '0' && *s <= '9'; s++) {
-		unsigned d = (unsigned)(*s - '0');
-
-		if (v > (UINT64_MAX - d) / 10)
-			break;
-		v = v * 10 + d;
-	}
-	if (s == text || *s != '\0')
-		return usage_error("serve: --seed: '%s' is not an integer "
-		                   "from 0 to %" PRIu64,
-		                   text, UINT64_MAX);
-	*out = v;
-	return 0;
-}
 
 static int parse_latency(const char *opt, const char *text,
                          struct latency_spec *spec)
@@ -291,7 +271,8 @@ static int parse_serve(int argc, char **argv, struct cli_options *o)
 				return EXIT_USAGE;
 			break;
 		case OPT_SEED:
-			if (parse_seed(optarg, &o->serve.seed))
+			if (parse_number("serve: --seed", optarg, 0, UINT64_MAX,
+			                 &o->serve.seed))
 				return EXIT_USAGE;
 			break;
 		case OPT_FILES:

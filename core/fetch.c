@@ -19,6 +19,7 @@
 
 #include "diag.h"
 #include "json.h"
+#include "number.h"
 
 /* The kinds of added jobs. */
 enum { ADDED_LISTING = 1, ADDED_FOUND = 2 };
@@ -439,22 +440,6 @@ static uint64_t count_matches(const regex_t *re, const char *text)
 	return n;
 }
 
-/* Reads a decimal number at *p, moving past it. 0, or -1 if none. */
-static int read_number(const char **p, uint64_t *v)
-{
-	const char *s = *p;
-
-	if (!isdigit((unsigned char)*s))
-		return -1;
-	for (*v = 0; isdigit((unsigned char)*s); s++) {
-		if (*v > (UINT64_MAX - 9) / 10)
-			return -1;
-		*v = *v * 10 + (uint64_t)(*s - '0');
-	}
-	*p = s;
-	return 0;
-}
-
 /* "x of N", blanks around it allowed. */
 static int parse_x_of_n(const char *body, uint64_t *x, uint64_t *n)
 {
@@ -463,10 +448,10 @@ static int parse_x_of_n(const char *body, uint64_t *x, uint64_t *n)
 	if (!p)
 		return -1;
 	p += strspn(p, " \t\r\n");
-	if (read_number(&p, x) < 0 || strncmp(p, " of ", 4) != 0)
+	if (number_scan(&p, UINT64_MAX, x) < 0 || strncmp(p, " of ", 4) != 0)
 		return -1;
 	p += 4;
-	if (read_number(&p, n) < 0)
+	if (number_scan(&p, UINT64_MAX, n) < 0)
 		return -1;
 	return p[strspn(p, " \t\r\n")] == '\0' ? 0 : -1;
 }

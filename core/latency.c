@@ -8,6 +8,7 @@
 
 #include "latency.h"
 #include "mix.h"
+#include "number.h"
 
 #include <limits.h>
 #include <math.h>
@@ -80,29 +81,14 @@ int latency_check(const struct latency_spec *spec, char *err, size_t errlen)
 	return -1;
 }
 
-/*
- * Milliseconds: decimal digits only, up to the separator or the end.
- * Advances *text past them. 0; -1 if there are none; -2 if they do not
- * fit an unsigned.
- */
+/* Milliseconds at *text, moving past them: as number_scan() answers. */
 static int parse_ms(const char **text, unsigned *out)
 {
-	const char *s = *text;
-	unsigned long long v = 0;
-	int too_large = 0;
+	uint64_t v;
+	int rc = number_scan(text, UINT_MAX, &v);
 
-	if (*s < '0' || *s > '9')
-		return -1;
-	for (; *s >= '0' && *s <= '9'; s++) {
-		v = v * 10 + (unsigned)(*s - '0');
-		if (v > UINT_MAX) {
-			too_large = 1;
-			v = 0;
-		}
-	}
 	*out = (unsigned)v;
-	*text = s;
-	return too_large ? -2 : 0;
+	return rc;
 }
 
 /* "A:B" at text, to its end: 0, -1 or -2 as parse_ms() says. */

@@ -22,6 +22,7 @@
 
 #include "json.h"
 #include "mix.h"
+#include "number.h"
 
 /* Separate the seed's uses, so that prices and names do not correlate. */
 #define PRICES_DOMAIN UINT64_C(0x7072696365730000)
@@ -397,26 +398,6 @@ static int form_find(const char *text, size_t len, const char *key, char *value)
 	return 0;
 }
 
-/* A decimal integer, optionally negative, that fits; 0 or -1. */
-static int parse_int(const char *s, int64_t *out)
-{
-	int negative = *s == '-';
-	uint64_t v = 0, limit = (UINT64_C(1) << 63) - (negative ? 0 : 1);
-
-	s += negative;
-	if (*s == '\0')
-		return -1;
-	for (; *s != '\0'; s++) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		if (v > (limit - (uint64_t)(*s - '0')) / 10)
-			return -1;
-		v = v * 10 + (uint64_t)(*s - '0');
-	}
-	*out = negative ? (int64_t)(0 - v) : (int64_t)v;
-	return 0;
-}
-
 /* Parameter `key` from form-encoded text into *out, if it is there. */
 static int form_int(const char *text, size_t len, const char *key, int64_t *out)
 {
@@ -425,7 +406,8 @@ static int form_int(const char *text, size_t len, const char *key, int64_t *out)
 
 	if (found == 0)
 		return 0;
-	return found < 0 || parse_int(value, out) < 0 ? -1 : 0;
+	return found < 0 || number_parse_int(value, NUMBER_MINUS, out) < 0 ? -1
+	                                                                   : 0;
 }
 
 /* Content-Type application/json, with or without parameters. */

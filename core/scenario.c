@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "number.h"
 #include "yamldoc.h"
 
 /* Limits that catch typos without getting in the way of real runs. */
@@ -97,32 +98,6 @@ static int check_keys(struct schema *s, const struct ynode *map,
 	return 0;
 }
 
-int scenario_parse_int(const char *text, int64_t *out)
-{
-	const char *p = text;
-	int negative = 0;
-	uint64_t v = 0;
-
-	if (*p == '-' || *p == '+')
-		negative = *p++ == '-';
-	if (!isdigit((unsigned char)*p))
-		return -1;
-	for (; *p; p++) {
-		if (*p == '_' && isdigit((unsigned char)p[-1]) &&
-		    isdigit((unsigned char)p[1]))
-			continue;
-		if (!isdigit((unsigned char)*p))
-			return -1;
-		if (v > (UINT64_MAX - 9) / 10)
-			return -1;
-		v = v * 10 + (uint64_t)(*p - '0');
-		if (v > (uint64_t)INT64_MAX)
-			return -1;
-	}
-	*out = negative ? -(int64_t)v : (int64_t)v;
-	return 0;
-}
-
 static int get_uint(struct schema *s, const struct ynode *n, const char *what,
                     uint64_t min, uint64_t max, uint64_t *out)
 {
@@ -130,7 +105,7 @@ static int get_uint(struct schema *s, const struct ynode *n, const char *what,
 
 	if (expect_kind(s, n, YNODE_SCALAR, what) < 0)
 		return -1;
-	if (!n->plain || scenario_parse_int(n->text, &v) < 0)
+	if (!n->plain || number_parse_int(n->text, SCENARIO_INT_SYNTAX, &v) < 0)
 		return fail(s, n, "'%s' must be an integer, got \"%s\"", what,
 		            n->text);
 	if (v < 0 || (uint64_t)v < min || (uint64_t)v > max)
@@ -197,27 +172,12 @@ static int get_uint_list(struct schema *s, const struct ynode *n,
 	return 0;
 }
 
-int scenario_parse_fraction(const char *text, double *out)
-{
-	char *end;
-	double v;
-
-	if (!isdigit((unsigned char)text[0]) && text[0] != '.')
-		return -1;
-	errno = 0;
-	v = strtod(text, &end);
-	if (*end != '\0' || errno || !(v >= 0.0 && v <= 1.0))
-		return -1;
-	*out = v;
-	return 0;
-}
-
 static int get_fraction(struct schema *s, const struct ynode *n,
                         const char *what, double *out)
 {
 	if (expect_kind(s, n, YNODE_SCALAR, what) < 0)
 		return -1;
-	if (!n->plain || scenario_parse_fraction(n->text, out) < 0)
+	if (!n->plain || number_parse_fraction(n->text, out) < 0)
 		return fail(s, n,
 		            "'%s' must be a number from 0 to 1, got \"%s\"",
 		            what, n->text);
@@ -1212,7 +1172,8 @@ static int bind_value(struct schema *s, struct option_value *o)
 
 	switch (d->type) {
 	case CONCBENCH_OPT_INT:
-		if (o->quoted || scenario_parse_int(o->text, &v) < 0)
+		if (o->quoted ||
+		    number_parse_int(o->text, SCENARIO_INT_SYNTAX, &v) < 0)
 			return fail_at(s, o->line, o->col,
 			               "option '%s' must be an integer, got "
 			               "\"%s\"",

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "number.h"
 #include "server.h"
 #include "urlset.h"
 
@@ -120,10 +121,7 @@ int strategy_spec_copy(struct strategy_spec *dst,
                        const struct strategy_spec *src);
 void strategy_spec_free(struct strategy_spec *spec);
 
-/* Parses a decimal number from 0 to 1 ("0.25", ".5", "1"). 0 or -1. */
-int scenario_parse_fraction(const char *text, double *out);
-
-/* Parses a decimal integer with optional '_' between digits. 0 or -1. */
-int scenario_parse_int(const char *text, int64_t *out);
+/* How integers are written in scenarios and on the command line. */
+#define SCENARIO_INT_SYNTAX (NUMBER_MINUS | NUMBER_PLUS | NUMBER_UNDERSCORE)
 
 #endif

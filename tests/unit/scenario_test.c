@@ -7,7 +7,7 @@
  * that has no position), and the error must be exactly "PATH:LINE:COL: "
  * followed by text that contains MESSAGE. The files in tests/scenarios/good
  * must load, and their values are checked one by one here, as are
- * scenario_parse_int() and strategy_spec_init(). The scenarios in
+ * strategy_spec_init(). The scenarios in
  * tests/scenarios/sources read URL files there; their errors name the URL
  * file's line, so they are checked here rather than by "# expect:".
  */
@@ -701,43 +701,6 @@ static void test_url_files(void)
 	unlink(spath);
 }
 
-static void test_parse_int(void)
-{
-	static const struct {
-		const char *text;
-		int rc;
-		int64_t value;
-	} cases[] = {
-	    {"0", 0, 0},
-	    {"42", 0, 42},
-	    {"-7", 0, -7},
-	    {"+7", 0, 7},
-	    {"1_000_000", 0, 1000000},
-	    {"9223372036854775807", 0, INT64_MAX},
-	    {"9223372036854775808", -1, 0},
-	    {"99999999999999999999999", -1, 0},
-	    {"", -1, 0},
-	    {"-", -1, 0},
-	    {"_1", -1, 0},
-	    {"1_", -1, 0},
-	    {"1__0", -1, 0},
-	    {"12a", -1, 0},
-	    {" 1", -1, 0},
-	    {"0x10", -1, 0},
-	    {"1.5", -1, 0},
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		int64_t v = 12345;
-		int rc = scenario_parse_int(cases[i].text, &v);
-		is_int(rc, cases[i].rc, "parse_int(\"%s\") returns %d",
-		       cases[i].text, cases[i].rc);
-		is_int(v, cases[i].rc ? 12345 : cases[i].value,
-		       "parse_int(\"%s\") value", cases[i].text);
-	}
-}
-
 static void test_spec_init(void)
 {
 	struct strategy_spec spec;
@@ -776,7 +739,6 @@ int main(void)
 	test_latency_models();
 	test_uses_server();
 	test_url_files();
-	test_parse_int();
 	test_spec_init();
 	return done_testing();
 }
