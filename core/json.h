@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * json: a strict RFC 8259 reader for the small documents concbench
- * exchanges: the echo endpoint's check of a request body, the list API's
- * parameters, and the client's reading of a listing (an array of strings).
- * Errors say where: "byte N: what".
+ * json: JSON for everything concbench reads or writes in it. The reader is
+ * strict RFC 8259, for the small documents concbench exchanges: the echo
+ * endpoint's check of a request body, the list API's parameters, a
+ * listing (an array of strings), the test server's statistics; its errors
+ * say where: "byte N: what". The writer makes the results file and the
+ * test server's JSON answers; its output is always valid UTF-8 JSON.
  */
 #ifndef CB_JSON_H
 #define CB_JSON_H
@@ -31,5 +33,55 @@ int json_string_array(const char *text, size_t len, json_string_fn fn,
  * not an integer in range. */
 int json_object_int(const char *text, size_t len, const char *key,
                     int64_t *out);
+
+/* The top-level object's string member `key` (decoded, NUL-terminated)
+ * into out[0, size): 0; 1 if there is no such member; -1 if text is not an
+ * object, the member is not a string, holds a NUL or does not fit. */
+int json_object_string(const char *text, size_t len, const char *key, char *out,
+                       size_t size);
+
+/*
+ * The writer: values are appended in order, commas placed by the writer.
+ * Containers nested at most pretty_depth deep put each member on its own
+ * line, indented by two spaces per level, with ": " and ", " inside the
+ * deeper ones; pretty_depth 0 writes everything on one line with no
+ * blanks at all. Strings have their control characters escaped and each
+ * byte that is not part of well-formed UTF-8 written as U+FFFD. Running
+ * out of memory (or nesting deeper than JSON_MAX_DEPTH) makes
+ * json_out_text() answer NULL.
+ */
+struct json_out {
+	char *buf;
+	size_t len, cap;
+	int failed;
+	unsigned pretty_depth;
+	unsigned depth;
+	int after_key;
+	unsigned char first[JSON_MAX_DEPTH + 1]; /* nothing in it yet */
+	char small[256];                         /* buf until it outgrows it */
+};
+
+void json_out_init(struct json_out *w, unsigned pretty_depth);
+void json_out_free(struct json_out *w);
+/* The document so far (NUL-terminated), or NULL if the writer failed. */
+const char *json_out_text(const struct json_out *w, size_t *len);
+
+void json_out_begin_object(struct json_out *w);
+void json_out_end_object(struct json_out *w);
+void json_out_begin_array(struct json_out *w);
+void json_out_end_array(struct json_out *w);
+/* A member's name, in an object; its value follows. */
+void json_out_key(struct json_out *w, const char *key);
+/* s; NULL writes null. */
+void json_out_string(struct json_out *w, const char *s);
+void json_out_string_n(struct json_out *w, const char *s, size_t n);
+void json_out_u64(struct json_out *w, uint64_t v);
+void json_out_i64(struct json_out *w, int64_t v);
+/* %.9g; null for NaN and the infinities. */
+void json_out_double(struct json_out *w, double v);
+void json_out_bool(struct json_out *w, int v);
+void json_out_null(struct json_out *w);
+/* text, a JSON value the caller vouches for (json_check() accepted it). */
+void json_out_raw(struct json_out *w, const char *text, size_t n);
 
 #endif

@@ -7,8 +7,9 @@
 
 #include "report.h"
 
+#include "json.h"
+
 #include <inttypes.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -146,122 +147,130 @@ void report_comparison(FILE *out, const struct scenario *scn,
 	free(group);
 }
 
-static void json_string(FILE *out, const char *s)
+static void json_seconds(struct json_out *w, const char *key, double v,
+                         int have)
 {
-	fputc('"', out);
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", out);
-		else if (c == '\t')
-			fputs("\\t", out);
-		else if (c < 0x20)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
-}
-
-static void json_seconds(FILE *out, double v, int have)
-{
-	if (have && isfinite(v))
-		fprintf(out, "%.9g", v);
+	json_out_key(w, key);
+	if (have)
+		json_out_double(w, v);
 	else
-		fputs("null", out);
+		json_out_null(w);
 }
 
-static void json_cell(FILE *out, const struct run_config *cfg,
+static void json_cell(struct json_out *w, const struct run_config *cfg,
                       const struct cell *cell, const struct cell_result *res)
 {
 	const struct summary *s = &res->summary;
 	int have = res->repeats_done > 0;
 	size_t i;
 
-	fputs("    {\"strategy\": ", out);
-	json_string(out, cell->spec->label);
-	fputs(", \"plugin\": ", out);
-	json_string(out, cell->plugin->desc->name);
+	json_out_begin_object(w);
+	json_out_key(w, "strategy");
+	json_out_string(w, cell->spec->label);
+	json_out_key(w, "plugin");
+	json_out_string(w, cell->plugin->desc->name);
+	json_out_key(w, "urls");
 	if (cfg->scn->has_discover)
-		fputs(", \"urls\": \"discovered\"", out);
+		json_out_string(w, "discovered");
 	else
-		fprintf(out, ", \"urls\": %" PRIu64, cell->urls);
+		json_out_u64(w, cell->urls);
 	if (scenario_uses_server(cfg->scn)) {
 		char latency[64];
 		format_latency(&cfg->scn->latencies[cell->latency], latency,
 		               sizeof(latency));
-		fputs(", \"latency\": ", out);
-		json_string(out, latency);
+		json_out_key(w, "latency");
+		json_out_string(w, latency);
 	}
-	fprintf(out,
-	        ", \"concurrency\": %u, \"repeat\": %u, \"loops\": %u,\n"
-	        "     \"times_s\": [",
-	        cell->concurrency, cfg->repeat, cfg->loops);
-	for (i = 0; i < res->repeats_done; i++) {
-		if (i)
-			fputs(", ", out);
-		json_seconds(out, res->times[i], 1);
+	json_out_key(w, "concurrency");
+	json_out_u64(w, cell->concurrency);
+	json_out_key(w, "repeat");
+	json_out_u64(w, cfg->repeat);
+	json_out_key(w, "loops");
+	json_out_u64(w, cfg->loops);
+	json_out_key(w, "times_s");
+	json_out_begin_array(w);
+	for (i = 0; i < res->repeats_done; i++)
+		json_out_double(w, res->times[i]);
+	json_out_end_array(w);
+	json_seconds(w, "best_s", s->best, have);
+	json_seconds(w, "mean_s", s->mean, have);
+	json_seconds(w, "median_s", s->median, have);
+	json_seconds(w, "stdev_s", s->stdev, have);
+	json_out_key(w, "requests_ok");
+	json_out_u64(w, res->requests_ok);
+	json_out_key(w, "requests_failed");
+	json_out_u64(w, res->requests_failed);
+	json_out_key(w, "bytes");
+	json_out_u64(w, res->bytes);
+	json_out_key(w, "peak_rss_bytes");
+	json_out_u64(w, res->peak_rss);
+	json_out_key(w, "status");
+	json_out_string(w,
+	                res->ran || res->status[0] ? res->status : "not run");
+	json_out_key(w, "jobs_per_loop");
+	json_out_u64(w, res->jobs_per_loop);
+	json_out_key(w, "matches_per_loop");
+	json_out_u64(w, res->matches_per_loop);
+	json_out_key(w, "failures");
+	json_out_begin_object(w);
+	for (i = 0; i < JOB_FAIL_KINDS; i++) {
+		json_out_key(w, jobs_failure_name((enum job_failure)i));
+		json_out_u64(w, res->failures[i]);
 	}
-	fputs("], \"best_s\": ", out);
-	json_seconds(out, s->best, have);
-	fputs(", \"mean_s\": ", out);
-	json_seconds(out, s->mean, have);
-	fputs(", \"median_s\": ", out);
-	json_seconds(out, s->median, have);
-	fputs(", \"stdev_s\": ", out);
-	json_seconds(out, s->stdev, have);
-	fprintf(out,
-	        ",\n     \"requests_ok\": %" PRIu64
-	        ", \"requests_failed\": %" PRIu64 ", \"bytes\": %" PRIu64
-	        ", \"peak_rss_bytes\": %" PRIu64 ", \"status\": ",
-	        res->requests_ok, res->requests_failed, res->bytes,
-	        res->peak_rss);
-	json_string(out, res->ran || res->status[0] ? res->status : "not run");
-	fprintf(out,
-	        ",\n     \"jobs_per_loop\": %" PRIu64
-	        ", \"matches_per_loop\": %" PRIu64 ", \"failures\": {",
-	        res->jobs_per_loop, res->matches_per_loop);
-	for (i = 0; i < JOB_FAIL_KINDS; i++)
-		fprintf(out, "%s\"%s\": %" PRIu64, i ? ", " : "",
-		        jobs_failure_name((enum job_failure)i),
-		        res->failures[i]);
-	fputc('}', out);
+	json_out_end_object(w);
 	if (res->has_server_stats) {
 		const struct server_stats *sv = &res->server;
-		fprintf(out,
-		        ",\n     \"server\": {\"requests\": %" PRIu64
-		        ", \"max_in_flight\": %" PRIu64
-		        ", \"faults_status\": %" PRIu64
-		        ", \"faults_close\": %" PRIu64
-		        ", \"faults_stall\": %" PRIu64 ", \"request_digest\": ",
-		        sv->requests, sv->max_in_flight, sv->faults_status,
-		        sv->faults_close, sv->faults_stall);
-		json_string(out, sv->digest);
-		fputc('}', out);
+		json_out_key(w, "server");
+		json_out_begin_object(w);
+		json_out_key(w, "requests");
+		json_out_u64(w, sv->requests);
+		json_out_key(w, "max_in_flight");
+		json_out_u64(w, sv->max_in_flight);
+		json_out_key(w, "faults_status");
+		json_out_u64(w, sv->faults_status);
+		json_out_key(w, "faults_close");
+		json_out_u64(w, sv->faults_close);
+		json_out_key(w, "faults_stall");
+		json_out_u64(w, sv->faults_stall);
+		json_out_key(w, "request_digest");
+		json_out_string(w, sv->digest);
+		json_out_end_object(w);
 	}
-	fputc('}', out);
+	json_out_end_object(w);
 }
+
+/* The results: each cell's members on a line of their own, what they
+ * hold (lists, counts by kind) on that line. */
+#define RESULTS_PRETTY_DEPTH 3
 
 int report_json(FILE *out, const struct run_config *cfg,
                 const struct cell *cells, const struct cell_result *results,
                 size_t n)
 {
-	size_t i;
+	struct json_out w;
+	const char *text;
+	size_t i, len;
 
-	fputs("{\n  \"scenario\": ", out);
-	json_string(out, cfg->scn->name);
-	fputs(",\n  \"file\": ", out);
-	json_string(out, cfg->scn->path);
-	fputs(",\n  \"concbench_version\": ", out);
-	json_string(out, PACKAGE_VERSION);
-	fputs(",\n  \"cells\": [\n", out);
-	for (i = 0; i < n; i++) {
-		json_cell(out, cfg, &cells[i], &results[i]);
-		fputs(i + 1 < n ? ",\n" : "\n", out);
+	json_out_init(&w, RESULTS_PRETTY_DEPTH);
+	json_out_begin_object(&w);
+	json_out_key(&w, "scenario");
+	json_out_string(&w, cfg->scn->name);
+	json_out_key(&w, "file");
+	json_out_string(&w, cfg->scn->path);
+	json_out_key(&w, "concbench_version");
+	json_out_string(&w, PACKAGE_VERSION);
+	json_out_key(&w, "cells");
+	json_out_begin_array(&w);
+	for (i = 0; i < n; i++)
+		json_cell(&w, cfg, &cells[i], &results[i]);
+	json_out_end_array(&w);
+	json_out_end_object(&w);
+	text = json_out_text(&w, &len);
+	if (text) {
+		fwrite(text, 1, len, out);
+		fputc('\n', out);
 	}
-	fputs("  ]\n}\n", out);
+	json_out_free(&w);
 	fflush(out);
-	return ferror(out) ? -1 : 0;
+	return !text || ferror(out) ? -1 : 0;
 }

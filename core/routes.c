@@ -188,36 +188,34 @@ static int text_answer(struct evhttp_request *req, int status, const char *text)
 	return status;
 }
 
-/* s as a JSON string: quotes, backslashes and control bytes escaped. */
-static int add_json_string(struct evbuffer *out, const char *s)
+/* A finished JSON document as the answer, application/json. */
+static int json_answer(struct evhttp_request *req, int status,
+                       struct json_out *w)
 {
-	int rc = evbuffer_add(out, "\"", 1);
+	size_t len;
+	const char *text = json_out_text(w, &len);
+	int rc = -1;
 
-	for (; *s != '\0' && rc == 0; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			rc = evbuffer_add_printf(out, "\\%c", c) < 0 ? -1 : 0;
-		else if (c < 0x20)
-			rc =
-			    evbuffer_add_printf(out, "\\u%04x", c) < 0 ? -1 : 0;
-		else
-			rc = evbuffer_add(out, s, 1);
-	}
-	return rc == 0 ? evbuffer_add(out, "\"", 1) : -1;
+	set_type(req, "application/json");
+	if (text &&
+	    evbuffer_add(evhttp_request_get_output_buffer(req), text, len) == 0)
+		rc = status;
+	json_out_free(w);
+	return rc;
 }
 
 /* {"error":"message"}, application/json. */
 static int json_error(struct evhttp_request *req, int status,
                       const char *message)
 {
-	struct evbuffer *out = evhttp_request_get_output_buffer(req);
+	struct json_out w;
 
-	set_type(req, "application/json");
-	if (evbuffer_add(out, "{\"error\":", 9) < 0 ||
-	    add_json_string(out, message) < 0 || evbuffer_add(out, "}", 1) < 0)
-		return -1;
-	return status;
+	json_out_init(&w, 0);
+	json_out_begin_object(&w);
+	json_out_key(&w, "error");
+	json_out_string(&w, message);
+	json_out_end_object(&w);
+	return json_answer(req, status, &w);
 }
 
 static int method_not_allowed(struct evhttp_request *req, const char *allow,
@@ -480,31 +478,24 @@ static int read_params(struct evhttp_request *req, const char *query,
 }
 
 /* ["/files/...", ...] for files first..last (1-based, inclusive). */
-static int add_listing(const struct routes *rt, struct evbuffer *out,
-                       uint64_t first, uint64_t last)
-{
-	uint64_t x;
-
-	if (evbuffer_add(out, "[", 1) < 0)
-		return -1;
-	for (x = first; x <= last; x++)
-		if (evbuffer_add_printf(
-		        out, "%s\"" FILES_PREFIX "%016" PRIx64 "\"",
-		        x > first ? "," : "", file_name(rt, x)) < 0)
-			return -1;
-	return evbuffer_add(out, "]", 1);
-}
-
 static int listing_answer(const struct routes *rt, struct evhttp_request *req,
                           uint64_t first, uint64_t last, int more)
 {
-	set_type(req, "application/json");
+	struct json_out w;
+	char path[sizeof(FILES_PREFIX) + FILE_HEX_DIGITS];
+	uint64_t x;
+
 	evhttp_add_header(evhttp_request_get_output_headers(req), "More",
 	                  more ? "true" : "false");
-	if (add_listing(rt, evhttp_request_get_output_buffer(req), first,
-	                last) < 0)
-		return -1;
-	return HTTP_OK;
+	json_out_init(&w, 0);
+	json_out_begin_array(&w);
+	for (x = first; x <= last; x++) {
+		snprintf(path, sizeof(path), FILES_PREFIX "%016" PRIx64,
+		         file_name(rt, x));
+		json_out_string(&w, path);
+	}
+	json_out_end_array(&w);
+	return json_answer(req, HTTP_OK, &w);
 }
 
 static int answer_list(const struct routes *rt, struct evhttp_request *req)
@@ -586,7 +577,7 @@ static int answer_file(const struct routes *rt, struct evhttp_request *req,
 
 static int answer_echo(struct evhttp_request *req)
 {
-	struct evbuffer *out = evhttp_request_get_output_buffer(req);
+	struct json_out w;
 	char err[96];
 	size_t len, from = 0, to;
 	const char *body;
@@ -602,12 +593,14 @@ static int answer_echo(struct evhttp_request *req)
 		from++;
 	while (is_blank(body[to - 1]))
 		to--;
-	set_type(req, "application/json");
-	if (evbuffer_add(out, "{\"echo\":", 8) < 0 ||
-	    evbuffer_add(out, body + from, to - from) < 0 ||
-	    evbuffer_add_printf(out, ",\"bytes\":%zu}", len) < 0)
-		return -1;
-	return HTTP_OK;
+	json_out_init(&w, 0);
+	json_out_begin_object(&w);
+	json_out_key(&w, "echo");
+	json_out_raw(&w, body + from, to - from);
+	json_out_key(&w, "bytes");
+	json_out_u64(&w, len);
+	json_out_end_object(&w);
+	return json_answer(req, HTTP_OK, &w);
 }
 
 /* ---- the routes -------------------------------------------------------- */

@@ -14,6 +14,7 @@
 
 #include "server.h"
 #include "diag.h"
+#include "json.h"
 #include "latency.h"
 #include "routes.h"
 
@@ -505,23 +506,41 @@ static enum fault admit(struct server *srv, struct evhttp_request *req,
 
 static void send_stats(struct server *srv, struct evhttp_request *req)
 {
-	struct evbuffer *out = evhttp_request_get_output_buffer(req);
+	static const char *const names[FAULT_KINDS] = {
+	    [FAULT_STATUS] = "faults_status",
+	    [FAULT_CLOSE] = "faults_close",
+	    [FAULT_STALL] = "faults_stall"};
+	struct json_out w;
+	char digest[17];
+	const char *text;
+	size_t len;
+	int k;
 
+	json_out_init(&w, 0);
+	json_out_begin_object(&w);
+	json_out_key(&w, "requests");
+	json_out_u64(&w, srv->requests);
+	json_out_key(&w, "in_flight");
+	json_out_u64(&w, srv->in_flight);
+	json_out_key(&w, "max_in_flight");
+	json_out_u64(&w, srv->max_in_flight);
+	for (k = FAULT_STATUS; k < FAULT_KINDS; k++) {
+		json_out_key(&w, names[k]);
+		json_out_u64(&w, srv->faults[k]);
+	}
+	snprintf(digest, sizeof(digest), "%016" PRIx64, srv->digest);
+	json_out_key(&w, "digest");
+	json_out_string(&w, digest);
+	json_out_end_object(&w);
+	text = json_out_text(&w, &len);
 	evhttp_add_header(evhttp_request_get_output_headers(req),
 	                  "Content-Type", "application/json");
-	if (evbuffer_add_printf(
-	        out,
-	        "{\"requests\": %" PRIu64 ", \"in_flight\": %" PRIu64
-	        ", \"max_in_flight\": %" PRIu64 ", \"faults_status\": %" PRIu64
-	        ", \"faults_close\": %" PRIu64 ", \"faults_stall\": %" PRIu64
-	        ", \"digest\": \"%016" PRIx64 "\"}\n",
-	        srv->requests, srv->in_flight, srv->max_in_flight,
-	        srv->faults[FAULT_STATUS], srv->faults[FAULT_CLOSE],
-	        srv->faults[FAULT_STALL], srv->digest) < 0) {
+	if (!text ||
+	    evbuffer_add(evhttp_request_get_output_buffer(req), text, len) < 0)
 		evhttp_send_error(req, HTTP_INTERNAL, NULL);
-		return;
-	}
-	evhttp_send_reply(req, HTTP_OK, NULL, NULL);
+	else
+		evhttp_send_reply(req, HTTP_OK, NULL, NULL);
+	json_out_free(&w);
 }
 
 static void stats_reset(struct server *srv)
@@ -1234,62 +1253,30 @@ static int control_call(unsigned port, const char *name, int post, long want,
 	return 0;
 }
 
-/* The value after "key": in the stats JSON, or NULL. */
-static const char *json_value(const char *text, const char *key)
+/* A counter of the statistics: a member that is an integer >= 0. */
+static int stats_counter(const struct control_reply *r, const char *key,
+                         uint64_t *out)
 {
-	size_t klen = strlen(key);
-	const char *p = text;
+	int64_t v;
 
-	while ((p = strchr(p, '"'))) {
-		p++;
-		if (strncmp(p, key, klen) == 0 && p[klen] == '"') {
-			p += klen + 1;
-			p += strspn(p, " \t\r\n");
-			if (*p != ':')
-				return NULL;
-			p++;
-			return p + strspn(p, " \t\r\n");
-		}
-		/* Skip the rest of this string, keys and values alike. */
-		p = strchr(p, '"');
-		if (!p)
-			return NULL;
-		p++;
-	}
-	return NULL;
-}
-
-static int json_u64(const char *text, const char *key, uint64_t *out)
-{
-	const char *p = json_value(text, key);
-	unsigned long long v;
-	char *end;
-
-	if (!p || !isdigit((unsigned char)*p))
-		return -1;
-	errno = 0;
-	v = strtoull(p, &end, 10);
-	if (errno != 0)
+	if (json_object_int(r->text, r->len, key, &v) != 0 || v < 0)
 		return -1;
 	*out = (uint64_t)v;
 	return 0;
 }
 
-static int json_digest(const char *text, char out[17])
+/* The digest: 16 lowercase hex digits. */
+static int stats_digest(const struct control_reply *r, char out[17])
 {
-	const char *p = json_value(text, "digest");
-	int i;
+	size_t i;
 
-	if (!p || *p++ != '"')
+	if (json_object_string(r->text, r->len, "digest", out, 17) != 0 ||
+	    strlen(out) != 16)
 		return -1;
-	for (i = 0; i < 16; i++) {
-		if (!isxdigit((unsigned char)p[i]))
+	for (i = 0; i < 16; i++)
+		if (!isxdigit((unsigned char)out[i]) ||
+		    isupper((unsigned char)out[i]))
 			return -1;
-		out[i] = (char)tolower((unsigned char)p[i]);
-	}
-	if (p[16] != '"')
-		return -1;
-	out[16] = '\0';
 	return 0;
 }
 
@@ -1308,13 +1295,13 @@ int server_stats_read(unsigned port, struct server_stats *out)
 	if (control_call(port, "stats", 0, 200, &r) < 0)
 		return -1;
 	memset(&st, 0, sizeof(st));
-	if (json_u64(r.text, "requests", &st.requests) < 0 ||
-	    json_u64(r.text, "in_flight", &st.in_flight) < 0 ||
-	    json_u64(r.text, "max_in_flight", &st.max_in_flight) < 0 ||
-	    json_u64(r.text, "faults_status", &st.faults_status) < 0 ||
-	    json_u64(r.text, "faults_close", &st.faults_close) < 0 ||
-	    json_u64(r.text, "faults_stall", &st.faults_stall) < 0 ||
-	    json_digest(r.text, st.digest) < 0) {
+	if (stats_counter(&r, "requests", &st.requests) < 0 ||
+	    stats_counter(&r, "in_flight", &st.in_flight) < 0 ||
+	    stats_counter(&r, "max_in_flight", &st.max_in_flight) < 0 ||
+	    stats_counter(&r, "faults_status", &st.faults_status) < 0 ||
+	    stats_counter(&r, "faults_close", &st.faults_close) < 0 ||
+	    stats_counter(&r, "faults_stall", &st.faults_stall) < 0 ||
+	    stats_digest(&r, st.digest) < 0) {
 		diag_error(
 		    "test server on port %u: malformed statistics: %.200s",
 		    port, r.text);

@@ -279,6 +279,144 @@ static void test_object_int(void)
 	object_int("{\"start\": 1} x", "start", -1, 0, "text after it");
 }
 
+static void test_object_string(void)
+{
+	const char *doc = "{\"digest\": \"0123abcd\", \"n\": 5, "
+	                  "\"esc\": \"a\\u00e9\\n\", \"nul\": \"a\\u0000b\"}";
+	char out[16];
+
+	is_int(json_object_string(doc, strlen(doc), "digest", out, sizeof(out)),
+	       0, "string member: found");
+	is_str(out, "0123abcd", "string member: its value");
+	is_int(json_object_string(doc, strlen(doc), "esc", out, sizeof(out)), 0,
+	       "string member: escapes");
+	is_str(out, "a\xc3\xa9\n", "string member: decoded");
+	is_int(json_object_string(doc, strlen(doc), "n", out, sizeof(out)), -1,
+	       "string member: a number is not a string");
+	is_int(json_object_string(doc, strlen(doc), "nul", out, sizeof(out)),
+	       -1, "string member: a NUL inside is refused");
+	is_int(json_object_string(doc, strlen(doc), "none", out, sizeof(out)),
+	       1, "string member: absent");
+	is_int(json_object_string(doc, strlen(doc), "digest", out, 8), -1,
+	       "string member: no room");
+	is_int(json_object_string("[\"a\"]", 5, "a", out, sizeof(out)), -1,
+	       "string member: not an object");
+}
+
+/* The writer's document, checked by the reader; "" if it failed. */
+static const char *written(struct json_out *w)
+{
+	static char copy[4096];
+	size_t len;
+	const char *text = json_out_text(w, &len);
+
+	if (!text)
+		return "";
+	snprintf(copy, sizeof(copy), "%s", text);
+	ok(json_check(text, len, NULL, 0) == 0, "writer: valid JSON: %s", copy);
+	json_out_free(w);
+	return copy;
+}
+
+static void test_writer(void)
+{
+	static const char odd[] =
+	    "q\"b\\\n\t\x01\x1b[2J \xff\xc3( \xe2\x82\xac "
+	    "\xed\xa0\x80 \xf4\x90\x80\x80 \xc3\xa9";
+	struct json_out w;
+	int i;
+
+	json_out_init(&w, 0);
+	json_out_begin_object(&w);
+	json_out_key(&w, "a");
+	json_out_u64(&w, 1);
+	json_out_key(&w, "b");
+	json_out_begin_array(&w);
+	json_out_i64(&w, -2);
+	json_out_double(&w, 0.5);
+	json_out_double(&w, 0.0 / 0.0);
+	json_out_null(&w);
+	json_out_bool(&w, 1);
+	json_out_string(&w, NULL);
+	json_out_end_array(&w);
+	json_out_key(&w, "e");
+	json_out_begin_object(&w);
+	json_out_end_object(&w);
+	json_out_key(&w, "raw");
+	json_out_raw(&w, "{\"x\": [1]}", 10);
+	json_out_end_object(&w);
+	is_str(written(&w),
+	       "{\"a\":1,\"b\":[-2,0.5,null,null,true,null],\"e\":{},"
+	       "\"raw\":{\"x\": [1]}}",
+	       "writer: compact, no blanks; NaN is null");
+
+	json_out_init(&w, 2);
+	json_out_begin_object(&w);
+	json_out_key(&w, "list");
+	json_out_begin_array(&w);
+	json_out_begin_object(&w);
+	json_out_key(&w, "x");
+	json_out_u64(&w, 1);
+	json_out_key(&w, "y");
+	json_out_u64(&w, 2);
+	json_out_end_object(&w);
+	json_out_begin_array(&w);
+	json_out_end_array(&w);
+	json_out_end_array(&w);
+	json_out_key(&w, "n");
+	json_out_u64(&w, 3);
+	json_out_end_object(&w);
+	is_str(written(&w),
+	       "{\n  \"list\": [\n    {\"x\": 1, \"y\": 2},\n    []\n  ],\n"
+	       "  \"n\": 3\n}",
+	       "writer: pretty to depth 2, one line below");
+
+	json_out_init(&w, 0);
+	json_out_string_n(&w, odd, sizeof(odd) - 1);
+	is_str(written(&w),
+	       "\"q\\\"b\\\\\\n\\t\\u0001\\u001b[2J \\ufffd\\ufffd( "
+	       "\xe2\x82\xac \\ufffd\\ufffd\\ufffd \\ufffd\\ufffd\\ufffd"
+	       "\\ufffd \xc3\xa9\"",
+	       "writer: escapes, and U+FFFD for each byte of bad UTF-8 "
+	       "(stray, truncated, surrogate, above U+10FFFF)");
+
+	json_out_init(&w, 0);
+	json_out_string_n(&w, "a\0b", 3);
+	is_str(written(&w), "\"a\\u0000b\"", "writer: a NUL is escaped");
+
+	json_out_init(&w, 0);
+	json_out_begin_array(&w);
+	for (i = 0; i < 1000; i++)
+		json_out_string(&w, "0123456789");
+	json_out_end_array(&w);
+	{
+		size_t len;
+		const char *text = json_out_text(&w, &len);
+		ok(text && len == 2 + 1000 * 12 + 999 &&
+		       json_check(text, len, NULL, 0) == 0,
+		   "writer: grows past its first buffer");
+	}
+	json_out_free(&w);
+
+	json_out_init(&w, 0);
+	for (i = 0; i <= JSON_MAX_DEPTH; i++)
+		json_out_begin_array(&w);
+	{
+		size_t len;
+		ok(json_out_text(&w, &len) == NULL,
+		   "writer: deeper than JSON_MAX_DEPTH fails");
+	}
+	json_out_free(&w);
+	json_out_init(&w, 0);
+	json_out_end_array(&w);
+	{
+		size_t len;
+		ok(json_out_text(&w, &len) == NULL,
+		   "writer: closing what was not opened fails");
+	}
+	json_out_free(&w);
+}
+
 int main(void)
 {
 	test_valid();
@@ -286,5 +424,7 @@ int main(void)
 	test_depth();
 	test_string_array();
 	test_object_int();
+	test_object_string();
+	test_writer();
 	return done_testing();
 }
