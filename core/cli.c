@@ -209,10 +209,10 @@ static int parse_route_latency(const char *text, struct server_config *cfg)
 		                   text);
 	memcpy(name, text, (size_t)(eq - text));
 	name[eq - text] = '\0';
-	route = server_route_lookup(name);
+	route = routes_lookup(name);
 	if (route < 0)
 		return usage_error("serve: --route-latency: unknown route '%s' "
-		                   "(routes: page, prices, list, files, echo)",
+		                   "(routes: " ROUTES_KNOWN ")",
 		                   name);
 	if (parse_latency("--route-latency", eq + 1,
 	                  &cfg->route_latency[route]))

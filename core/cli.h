@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#include "server.h"
+#include "serverconf.h"
 
 /* Exit statuses, as documented in concbench(1). */
 #define EXIT_CELL_FAILED 1

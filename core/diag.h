@@ -11,6 +11,14 @@
 #define CB_PRINTF(f, a)
 #endif
 
+/*
+ * The room of every error message a core function hands back to its
+ * caller: functions that can fail return 0 or -1 (or a status) and write
+ * what went wrong into a buffer of the caller's, and only the caller that
+ * gives up prints it.
+ */
+#define DIAG_ERR_MAX 1024
+
 /* "concbench: <message>\n" on stderr. */
 void diag_error(const char *fmt, ...) CB_PRINTF(1, 2);
 /* "concbench: warning: <message>\n" on stderr, unless diag_quiet is set. */

@@ -22,6 +22,7 @@
 #include "runner.h"
 #include "scenario.h"
 #include "server.h"
+#include "serverproc.h"
 
 struct run {
 	struct cli_options opts;
@@ -210,15 +211,18 @@ static void progress_clear(int show)
 static int serve_latency(struct run *run, struct run_config *cfg,
                          size_t latency)
 {
+	char err[DIAG_ERR_MAX];
+
 	if (!scenario_uses_server(&run->scn))
 		return 0;
 	if (run->server.pid && run->server_latency == latency)
 		return 0;
-	server_stop(&run->server);
+	serverproc_stop(&run->server);
 	run->scn.server.latency = run->scn.latencies[latency];
-	if (server_spawn(&run->scn.server, &run->server) < 0) {
-		diag_error("%s: cannot start the embedded server",
-		           run->scn.path);
+	if (serverproc_spawn(&run->scn.server, &run->server, err, sizeof(err)) <
+	    0) {
+		diag_error("%s: cannot start the embedded server: %s",
+		           run->scn.path, err);
 		return -1;
 	}
 	run->server_latency = latency;
@@ -290,7 +294,7 @@ static int measure(struct run *run, struct run_config *cfg)
 
 static int prepare(struct run *run, struct run_config *cfg)
 {
-	char err[SCENARIO_ERR_MAX];
+	char err[DIAG_ERR_MAX];
 
 	if (scenario_load(run->opts.scenario, &run->scn, err, sizeof(err)) <
 	    0) {
@@ -341,7 +345,7 @@ static int run_scenario(struct run *run)
 	if (run->deadline_s)
 		cfg.deadline = runner_now() + run->deadline_s;
 	rc = measure(run, &cfg);
-	server_stop(&run->server);
+	serverproc_stop(&run->server);
 	if (run->json && report_json(run->json, &cfg, run->cells, run->results,
 	                             run->ncells) < 0) {
 		diag_error("--json %s: write failed", run->opts.json);
@@ -395,9 +399,14 @@ int main(int argc, char **argv)
 		return rc;
 	}
 	if (run.opts.action == CLI_SERVE) {
-		rc = server_run(&run.opts.serve, announce, NULL) < 0
-		         ? EXIT_CELL_FAILED
-		         : 0;
+		char err[DIAG_ERR_MAX];
+
+		rc = 0;
+		if (server_run(&run.opts.serve, announce, NULL, err,
+		               sizeof(err)) < 0) {
+			diag_error("test server: %s", err);
+			rc = EXIT_CELL_FAILED;
+		}
 		cli_free(&run.opts);
 		return rc;
 	}

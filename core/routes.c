@@ -10,6 +10,8 @@
 
 #include "routes.h"
 
+#include "serverconf.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,12 +46,12 @@ static const char *const route_names[ROUTE_COUNT] = {
     [ROUTE_FILES] = "files", [ROUTE_ECHO] = "echo",
 };
 
-const char *server_route_name(enum server_route route)
+const char *routes_name(enum route_id route)
 {
 	return (unsigned)route < ROUTE_COUNT ? route_names[route] : "?";
 }
 
-int server_route_lookup(const char *name)
+int routes_lookup(const char *name)
 {
 	int r;
 
@@ -618,7 +620,7 @@ static const char *request_path(struct evhttp_request *req)
 	return path ? path : "";
 }
 
-enum server_route routes_match(struct evhttp_request *req)
+enum route_id routes_match(struct evhttp_request *req)
 {
 	const char *path = request_path(req);
 
@@ -637,7 +639,7 @@ enum server_route routes_match(struct evhttp_request *req)
 	return ROUTE_PAGE;
 }
 
-int routes_answer(const struct routes *rt, enum server_route route,
+int routes_answer(const struct routes *rt, enum route_id route,
                   struct evhttp_request *req)
 {
 	switch (route) {

@@ -33,6 +33,7 @@
 #include "fetch.h"
 #include "jobs.h"
 #include "proctree.h"
+#include "statsclient.h"
 
 /* Memory sampling: often enough to see a cell's peak, cheap enough not to
  * disturb it (the interval grows when reading /proc gets slow). */
@@ -406,6 +407,7 @@ int runner_run_cell(const struct run_config *cfg, const struct cell *cell,
 	struct cell_shared *sh;
 	struct rusage ru;
 	pid_t pid, parent = getpid();
+	char err[DIAG_ERR_MAX];
 	unsigned r;
 
 	memset(res, 0, sizeof(*res));
@@ -423,8 +425,9 @@ int runner_run_cell(const struct run_config *cfg, const struct cell *cell,
 	sh->mapped = size;
 
 	/* The server's counters then describe this cell alone. */
-	if (cfg->server_port && server_stats_reset(cfg->server_port) < 0)
-		diag_warn("cannot reset the server's statistics");
+	if (cfg->server_port &&
+	    statsclient_reset(cfg->server_port, err, sizeof(err)) < 0)
+		diag_warn("cannot reset the server's statistics: %s", err);
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
@@ -479,7 +482,10 @@ int runner_run_cell(const struct run_config *cfg, const struct cell *cell,
 		res->peak_rss = (uint64_t)ru.ru_maxrss * 1024;
 	if (cfg->server_port && !interrupted)
 		res->has_server_stats =
-		    server_stats_read(cfg->server_port, &res->server) == 0;
+		    statsclient_read(cfg->server_port, &res->server, err,
+		                     sizeof(err)) == 0;
+	if (cfg->server_port && !interrupted && !res->has_server_stats)
+		diag_warn("cannot read the server's statistics: %s", err);
 
 	res->repeats_done = atomic_load(&sh->repeats_done);
 	res->times = calloc(res->repeats_done ? res->repeats_done : 1,

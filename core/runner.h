@@ -14,7 +14,7 @@
 #include "jobs.h"
 #include "plugin.h"
 #include "scenario.h"
-#include "server.h"
+#include "serverconf.h"
 #include "stats.h"
 
 struct cell {

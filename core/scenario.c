@@ -292,7 +292,7 @@ static int parse_routes(struct schema *s, const struct ynode *n,
 	for (i = 0; i < n->count; i++) {
 		const struct ynode *k = ynode_key(n, i), *v = ynode_value(n, i);
 		const struct ynode *lat;
-		int route = server_route_lookup(k->text);
+		int route = routes_lookup(k->text);
 		if (route < 0)
 			return fail(s, k,
 			            "unknown route '%s' (known: page, prices, "

@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "number.h"
-#include "server.h"
+#include "serverconf.h"
 #include "urlset.h"
 
 struct concbench_option;
@@ -90,7 +90,6 @@ struct scenario {
 	struct check_spec check;
 };
 
-#define SCENARIO_ERR_MAX 1024
 
 /* Parse `path`. 0, or -1 with "FILE:LINE:COL: message" in err. */
 int scenario_load(const char *path, struct scenario *scn, char *err,

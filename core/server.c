@@ -5,24 +5,21 @@
  * Answers each request on its route (routes.c has what they answer) after
  * the route's latency, armed as a timer (never by sleeping), injects faults
  * into a chosen fraction of requests and keeps statistics (server.h has the
- * rules). Runs either in a child process owned by the runner
- * (server_spawn/server_stop) or in the foreground for `concbench serve`
- * (server_run); the runner reads the statistics over HTTP
- * (server_stats_read).
+ * rules). serverproc.c runs it in a child process for the runner, and
+ * statsclient.c reads its statistics.
  */
 #include "config.h"
 
 #include "server.h"
+
 #include "diag.h"
+#include "digest.h"
 #include "json.h"
 #include "latency.h"
 #include "routes.h"
 
-#include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -35,10 +32,6 @@
 #include <netinet/tcp.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
-#ifdef HAVE_SYS_PRCTL_H
-#include <sys/prctl.h>
-#endif
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -48,20 +41,12 @@
 #include <event2/listener.h>
 #include <event2/util.h>
 
-#include <curl/curl.h>
-
 /* Well above what 1000 simultaneous connects need; the kernel may cap it. */
 #define LISTEN_BACKLOG 4096
 /* How long accepting pauses when accept() fails, e.g. out of descriptors. */
 #define ACCEPT_PAUSE_US 100000
-#define READY_TIMEOUT_MS 10000
-#define STOP_GRACE_MS 2000
-#define STOP_POLL_MS 10
 /* The statistics endpoints live here; scenario paths never start so. */
 #define CONTROL_PREFIX "/_concbench/"
-#define CONTROL_TIMEOUT_MS 5000
-/* The stats JSON is about 200 bytes; anything much longer is not ours. */
-#define CONTROL_REPLY_MAX 1024
 
 /* In order of precedence when several kinds select the same request. */
 enum fault { FAULT_NONE, FAULT_STATUS, FAULT_CLOSE, FAULT_STALL, FAULT_KINDS };
@@ -118,110 +103,6 @@ struct pending {
 	int status; /* of the answer waiting in req's output */
 	struct pending *prev, *next;
 };
-
-/* ---- the digest -------------------------------------------------------- */
-
-#define FNV_OFFSET UINT64_C(0xcbf29ce484222325)
-#define FNV_PRIME UINT64_C(0x100000001b3)
-
-static uint64_t fnv_bytes(uint64_t h, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-
-	while (len-- > 0) {
-		h ^= *p++;
-		h *= FNV_PRIME;
-	}
-	return h;
-}
-
-/* Hashes a string in place, without a strlen() pass over it first. */
-static uint64_t fnv_str(uint64_t h, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	for (; *p != '\0'; p++) {
-		h ^= *p;
-		h *= FNV_PRIME;
-	}
-	return h;
-}
-
-static const char *method_name(enum evhttp_cmd_type cmd)
-{
-	switch (cmd) {
-	case EVHTTP_REQ_GET:
-		return "GET";
-	case EVHTTP_REQ_POST:
-		return "POST";
-	case EVHTTP_REQ_HEAD:
-		return "HEAD";
-	case EVHTTP_REQ_PUT:
-		return "PUT";
-	case EVHTTP_REQ_DELETE:
-		return "DELETE";
-	case EVHTTP_REQ_OPTIONS:
-		return "OPTIONS";
-	case EVHTTP_REQ_TRACE:
-		return "TRACE";
-	case EVHTTP_REQ_CONNECT:
-		return "CONNECT";
-	case EVHTTP_REQ_PATCH:
-		return "PATCH";
-	}
-	return "";
-}
-
-/* The body can span several buffer chunks; hash them where they lie. */
-static uint64_t fnv_evbuffer(uint64_t h, struct evbuffer *buf)
-{
-	size_t left = evbuffer_get_length(buf);
-	struct evbuffer_iovec vec[8];
-	struct evbuffer_ptr at;
-
-	if (left == 0 || evbuffer_ptr_set(buf, &at, 0, EVBUFFER_PTR_SET) < 0)
-		return h;
-	while (left > 0) {
-		int n = evbuffer_peek(buf, -1, &at, vec, 8);
-		size_t done = 0;
-		int i;
-
-		if (n <= 0)
-			break;
-		for (i = 0; i < n && i < 8 && done < left; i++) {
-			size_t len = vec[i].iov_len;
-
-			if (len > left - done)
-				len = left - done;
-			h = fnv_bytes(h, vec[i].iov_base, len);
-			done += len;
-		}
-		left -= done;
-		if (done == 0 ||
-		    (left > 0 &&
-		     evbuffer_ptr_set(buf, &at, done, EVBUFFER_PTR_ADD) < 0))
-			break;
-	}
-	return h;
-}
-
-/* FNV-1a over method, URI, "Name: value\n" per header, body (server.h). */
-static uint64_t request_hash(struct evhttp_request *req)
-{
-	const struct evkeyvalq *headers = evhttp_request_get_input_headers(req);
-	const struct evkeyval *kv;
-	uint64_t h = FNV_OFFSET;
-
-	h = fnv_str(h, method_name(evhttp_request_get_command(req)));
-	h = fnv_str(h, evhttp_request_get_uri(req));
-	for (kv = headers->tqh_first; kv; kv = kv->next.tqe_next) {
-		h = fnv_str(h, kv->key);
-		h = fnv_bytes(h, ": ", 2);
-		h = fnv_str(h, kv->value);
-		h = fnv_bytes(h, "\n", 1);
-	}
-	return fnv_evbuffer(h, evhttp_request_get_input_buffer(req));
-}
 
 /* ---- answers ----------------------------------------------------------- */
 
@@ -491,7 +372,7 @@ static enum fault admit(struct server *srv, struct evhttp_request *req,
 	int k;
 
 	*number = n;
-	srv->digest += request_hash(req);
+	srv->digest += digest_request(req);
 	if (++srv->in_flight > srv->max_in_flight)
 		srv->max_in_flight = srv->in_flight;
 	if (!srv->faulty)
@@ -586,7 +467,7 @@ static void on_control(struct server *srv, struct evhttp_request *req,
  * timeout or, for the random models, tv filled in.
  */
 static const struct timeval *route_delay(const struct server *srv,
-                                         enum server_route route, uint64_t n,
+                                         enum route_id route, uint64_t n,
                                          struct timeval *tv)
 {
 	const struct route_timing *t = &srv->timing[route];
@@ -608,7 +489,7 @@ static void on_request(struct evhttp_request *req, void *arg)
 	struct server *srv = arg;
 	const char *uri = evhttp_request_get_uri(req);
 	const struct timeval *delay;
-	enum server_route route;
+	enum route_id route;
 	struct timeval drawn;
 	enum fault fault;
 	uint64_t n;
@@ -705,7 +586,8 @@ static void raise_fd_limit(void)
 	setrlimit(RLIMIT_NOFILE, &rl);
 }
 
-static int listen_local(struct server *srv, unsigned port, unsigned *bound)
+static int listen_local(struct server *srv, unsigned port, unsigned *bound,
+                        char *err, size_t errlen)
 {
 	struct sockaddr_in sin;
 	socklen_t len = sizeof(sin);
@@ -720,55 +602,24 @@ static int listen_local(struct server *srv, unsigned port, unsigned *bound)
 	    LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC,
 	    LISTEN_BACKLOG, (struct sockaddr *)&sin, sizeof(sin));
 	if (!lev) {
-		diag_error("test server: cannot listen on 127.0.0.1:%u: %s",
-		           port, strerror(errno));
+		snprintf(err, errlen, "cannot listen on 127.0.0.1:%u: %s", port,
+		         strerror(errno));
 		return -1;
 	}
 	/* From here on evhttp_free() frees the listener. */
 	if (!evhttp_bind_listener(srv->http, lev)) {
 		evconnlistener_free(lev);
-		diag_error("test server: cannot attach the listener");
+		snprintf(err, errlen, "cannot attach the listener");
 		return -1;
 	}
 	evconnlistener_set_error_cb(lev, on_accept_error);
 	if (getsockname(evconnlistener_get_fd(lev), (struct sockaddr *)&sin,
 	                &len) < 0) {
-		diag_error("test server: getsockname: %s", strerror(errno));
+		snprintf(err, errlen, "getsockname: %s", strerror(errno));
 		return -1;
 	}
 	*bound = ntohs(sin.sin_port);
 	return 0;
-}
-
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* The spawned child's ready callback: the port goes up the pipe. */
-static int report_ready(unsigned port, void *arg)
-{
-	int fd = *(int *)arg;
-	char line[16];
-	int n = snprintf(line, sizeof(line), "%u\n", port);
-	int rc = write_all(fd, line, (size_t)n);
-
-	if (rc < 0)
-		diag_error("test server: cannot report its port: %s",
-		           strerror(errno));
-	close(fd);
-	return rc;
 }
 
 /* ---- running ----------------------------------------------------------- */
@@ -825,30 +676,12 @@ static void server_free(struct server *srv)
 	routes_free(srv->routes);
 }
 
-static int fraction_ok(const char *what, double f)
+/* What the configuration says, once serverconf_check() accepted it. */
+static void apply_config(struct server *srv, const struct server_config *cfg)
 {
-	/* Written so that NaN fails too. */
-	if (f >= 0 && f <= 1)
-		return 1;
-	diag_error("test server: %s fraction %g is not in [0, 1]", what, f);
-	return 0;
-}
+	unsigned status = serverconf_fail_status(cfg);
+	int n, r;
 
-static int check_faults(struct server *srv, const struct server_config *cfg)
-{
-	unsigned status = cfg->fail_status != 0 ? cfg->fail_status : 500;
-	int n;
-
-	if (!fraction_ok("fail", cfg->fail_fraction) ||
-	    !fraction_ok("close", cfg->close_fraction) ||
-	    !fraction_ok("stall", cfg->stall_fraction))
-		return -1;
-	/* A 1xx is not a final answer: the client would wait for another. */
-	if (status < 200 || status > 599) {
-		diag_error("test server: fail status %u is not in 200..599",
-		           status);
-		return -1;
-	}
 	srv->fraction[FAULT_STATUS] = cfg->fail_fraction;
 	srv->fraction[FAULT_CLOSE] = cfg->close_fraction;
 	srv->fraction[FAULT_STALL] = cfg->stall_fraction;
@@ -858,34 +691,12 @@ static int check_faults(struct server *srv, const struct server_config *cfg)
 	n = snprintf(srv->fail_body, sizeof(srv->fail_body),
 	             "concbench test server: injected fault %u\n", status);
 	srv->fail_body_len = n > 0 ? (size_t)n : 0;
-	return 0;
-}
-
-/* Every route's latency: its own if set, else the server's. */
-static int check_latency(struct server *srv, const struct server_config *cfg)
-{
-	char err[160];
-	int r;
-
-	for (r = 0; r < ROUTE_COUNT; r++) {
-		const struct latency_spec *spec = cfg->route_latency_set[r]
-		                                      ? &cfg->route_latency[r]
-		                                      : &cfg->latency;
-
-		if (latency_check(spec, err, sizeof(err)) < 0) {
-			if (cfg->route_latency_set[r])
-				diag_error(
-				    "test server: route %s: %s",
-				    server_route_name((enum server_route)r),
-				    err);
-			else
-				diag_error("test server: %s", err);
-			return -1;
-		}
-		srv->timing[r].spec = *spec;
-	}
+	/* Every route's latency: its own if set, else the server's. */
+	for (r = 0; r < ROUTE_COUNT; r++)
+		srv->timing[r].spec = cfg->route_latency_set[r]
+		                          ? cfg->route_latency[r]
+		                          : cfg->latency;
 	srv->seed = cfg->seed;
-	return 0;
 }
 
 /* The fixed latencies' common timeouts, once the event base exists. */
@@ -910,21 +721,13 @@ static int arm_fixed_latencies(struct server *srv)
 }
 
 static int server_setup(struct server *srv, const struct server_config *cfg,
-                        unsigned *port)
+                        unsigned *port, char *err, size_t errlen)
 {
 	struct sigaction sa;
 
-	if (cfg->port > 65535) {
-		diag_error("test server: port %u out of range", cfg->port);
+	if (serverconf_check(cfg, err, errlen) < 0)
 		return -1;
-	}
-	if (cfg->files > SERVER_MAX_FILES) {
-		diag_error("test server: %u files is more than %u", cfg->files,
-		           SERVER_MAX_FILES);
-		return -1;
-	}
-	if (check_faults(srv, cfg) < 0 || check_latency(srv, cfg) < 0)
-		return -1;
+	apply_config(srv, cfg);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_IGN;
 	sigemptyset(&sa.sa_mask);
@@ -943,7 +746,7 @@ static int server_setup(struct server *srv, const struct server_config *cfg,
 		goto nomem;
 	if (evsignal_add(srv->sigint, NULL) < 0 ||
 	    evsignal_add(srv->sigterm, NULL) < 0) {
-		diag_error("test server: cannot handle signals");
+		snprintf(err, errlen, "cannot handle signals");
 		return -1;
 	}
 	if (arm_fixed_latencies(srv) < 0)
@@ -954,359 +757,33 @@ static int server_setup(struct server *srv, const struct server_config *cfg,
 	                   EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE |
 	                   EVHTTP_REQ_CONNECT | EVHTTP_REQ_PATCH);
 	evhttp_set_gencb(srv->http, on_request, srv);
-	return listen_local(srv, cfg->port, port);
+	return listen_local(srv, cfg->port, port, err, errlen);
 nomem:
-	diag_error("test server: out of memory");
+	snprintf(err, errlen, "out of memory");
 	return -1;
 }
 
 int server_run(const struct server_config *cfg, server_ready_fn ready,
-               void *arg)
+               void *arg, char *err, size_t errlen)
 {
 	struct server srv;
 	unsigned port = 0;
 	int rc = -1;
 
 	memset(&srv, 0, sizeof(srv));
-	if (server_setup(&srv, cfg, &port) < 0)
+	if (server_setup(&srv, cfg, &port, err, errlen) < 0)
 		goto out;
-	if (ready && ready(port, arg) < 0)
+	if (ready && ready(port, arg) < 0) {
+		snprintf(err, errlen, "cannot say it is ready: %s",
+		         strerror(errno));
 		goto out;
+	}
 	if (event_base_dispatch(srv.base) < 0) {
-		diag_error("test server: event loop failed");
+		snprintf(err, errlen, "event loop failed");
 		goto out;
 	}
 	rc = 0;
 out:
 	server_free(&srv);
 	return rc;
-}
-
-/* ---- the child process ------------------------------------------------- */
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-
-	/* An early wake-up only makes the caller poll sooner. */
-	nanosleep(&ts, NULL);
-}
-
-static pid_t wait_child(pid_t pid, int *status, int options)
-{
-	pid_t r;
-
-	do
-		r = waitpid(pid, status, options);
-	while (r < 0 && errno == EINTR);
-	return r;
-}
-
-static int child_main(const struct server_config *cfg, int ready_fd,
-                      pid_t parent)
-{
-	sigset_t none;
-
-	/* Keep the terminal's ^C for the runner, which stops us itself. */
-	setpgid(0, 0);
-#ifdef HAVE_SYS_PRCTL_H
-	prctl(PR_SET_PDEATHSIG, SIGTERM);
-#endif
-	/* The parent may have died before prctl() took effect. */
-	if (getppid() != parent)
-		return 1;
-	/* A mask inherited from the runner must not block our stop signals. */
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	return server_run(cfg, report_ready, &ready_fd) == 0 ? 0 : 1;
-}
-
-/*
- * Read the port line from the child. Returns the port; 0 on end of file or
- * a malformed line; -1 on timeout; -2 on an error, with errno set.
- */
-static long read_port(int fd)
-{
-	long long deadline = now_ms() + READY_TIMEOUT_MS;
-	char buf[16];
-	size_t len = 0;
-	char *end;
-	long port;
-
-	for (;;) {
-		long long left = deadline - now_ms();
-		struct pollfd pfd = {.fd = fd, .events = POLLIN};
-		ssize_t n;
-		int r;
-
-		if (left <= 0)
-			return -1;
-		r = poll(&pfd, 1, (int)left);
-		if (r < 0 && errno != EINTR)
-			return -2;
-		if (r <= 0)
-			continue;
-		n = read(fd, buf + len, sizeof(buf) - 1 - len);
-		if (n < 0) {
-			if (errno == EINTR || errno == EAGAIN)
-				continue;
-			return -2;
-		}
-		if (n == 0)
-			return 0;
-		len += (size_t)n;
-		buf[len] = '\0';
-		if (strchr(buf, '\n'))
-			break;
-		if (len == sizeof(buf) - 1)
-			return 0;
-	}
-	errno = 0;
-	port = strtol(buf, &end, 10);
-	if (errno != 0 || end == buf || *end != '\n' || port < 1 ||
-	    port > 65535)
-		return 0;
-	return port;
-}
-
-static void explain_failure(long port, int err, int status)
-{
-	if (port == -1)
-		diag_error("test server: not ready within %d s",
-		           READY_TIMEOUT_MS / 1000);
-	else if (port < 0)
-		diag_error("test server: waiting for it to start: %s",
-		           strerror(err));
-	else if (WIFSIGNALED(status))
-		diag_error("test server: killed by signal %d before it was "
-		           "ready",
-		           WTERMSIG(status));
-	else if (WIFEXITED(status) && WEXITSTATUS(status) != 1)
-		diag_error("test server: exited with status %d before it was "
-		           "ready",
-		           WEXITSTATUS(status));
-	else if (!WIFEXITED(status))
-		diag_error("test server: failed to start");
-	/* Exit status 1: server_run() has said why. */
-}
-
-int server_spawn(const struct server_config *cfg, struct server_process *sp)
-{
-	pid_t parent = getpid();
-	int status = 0;
-	int fds[2];
-	int err;
-	long port;
-	pid_t pid;
-
-	sp->pid = 0;
-	sp->port = 0;
-	if (pipe2(fds, O_CLOEXEC) < 0) {
-		diag_error("test server: pipe: %s", strerror(errno));
-		return -1;
-	}
-	pid = fork();
-	if (pid < 0) {
-		diag_error("test server: fork: %s", strerror(errno));
-		close(fds[0]);
-		close(fds[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		close(fds[0]);
-		/* _exit: the parent's atexit handlers and stdio are not ours.
-		 */
-		_exit(child_main(cfg, fds[1], parent));
-	}
-	close(fds[1]);
-	/* Also from this side, so the group exists whoever runs first. */
-	setpgid(pid, pid);
-	port = read_port(fds[0]);
-	err = errno;
-	close(fds[0]);
-	if (port <= 0) {
-		kill(pid, SIGKILL);
-		if (wait_child(pid, &status, 0) < 0)
-			status = 0;
-		explain_failure(port, err, status);
-		return -1;
-	}
-	sp->pid = pid;
-	sp->port = (unsigned)port;
-	return 0;
-}
-
-void server_stop(struct server_process *sp)
-{
-	pid_t pid = sp->pid;
-	long long deadline;
-	int status;
-	pid_t r;
-
-	sp->pid = 0;
-	if (pid <= 0)
-		return;
-	/* ESRCH: someone else reaped it already; nothing left to do. */
-	if (kill(pid, SIGTERM) < 0 && errno == ESRCH)
-		return;
-	deadline = now_ms() + STOP_GRACE_MS;
-	do {
-		r = wait_child(pid, &status, WNOHANG);
-		if (r == pid) {
-			if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-				diag_warn("test server: did not exit cleanly "
-				          "(status 0x%x)",
-				          (unsigned)status);
-			return;
-		}
-		if (r < 0)
-			return;
-		sleep_ms(STOP_POLL_MS);
-	} while (now_ms() < deadline);
-	diag_warn("test server: still running %d s after SIGTERM; killing it",
-	          STOP_GRACE_MS / 1000);
-	kill(pid, SIGKILL);
-	wait_child(pid, &status, 0);
-}
-
-/* ---- the client side --------------------------------------------------- */
-
-struct control_reply {
-	char text[CONTROL_REPLY_MAX];
-	size_t len;
-};
-
-static size_t on_control_data(char *data, size_t size, size_t nmemb, void *arg)
-{
-	struct control_reply *r = arg;
-	size_t n = size * nmemb;
-
-	/* Returning less than n fails the transfer: not our server. */
-	if (n >= sizeof(r->text) - r->len)
-		return 0;
-	memcpy(r->text + r->len, data, n);
-	r->len += n;
-	r->text[r->len] = '\0';
-	return n;
-}
-
-/* One request to a control endpoint; 0 if it answered want. */
-static int control_call(unsigned port, const char *name, int post, long want,
-                        struct control_reply *r)
-{
-	char url[64], err[CURL_ERROR_SIZE];
-	long status = 0;
-	CURLcode rc;
-	CURL *h;
-
-	r->len = 0;
-	r->text[0] = '\0';
-	if (port < 1 || port > 65535) {
-		diag_error("test server: port %u out of range", port);
-		return -1;
-	}
-	h = curl_easy_init();
-	if (!h) {
-		diag_error("test server: %s: cannot make a curl handle", name);
-		return -1;
-	}
-	snprintf(url, sizeof(url), "http://127.0.0.1:%u" CONTROL_PREFIX "%s",
-	         port, name);
-	err[0] = '\0';
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	/* An empty proxy overrides http_proxy and friends from the environment.
-	 */
-	curl_easy_setopt(h, CURLOPT_PROXY, "");
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)CONTROL_TIMEOUT_MS);
-	curl_easy_setopt(h, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
-	/* The runner has threads and signal handlers of its own. */
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, err);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_control_data);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, r);
-	if (post) {
-		curl_easy_setopt(h, CURLOPT_POSTFIELDS, "");
-		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, 0L);
-	}
-	rc = curl_easy_perform(h);
-	if (rc == CURLE_OK)
-		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-	curl_easy_cleanup(h);
-	if (rc != CURLE_OK) {
-		diag_error("test server: %s: %s", url,
-		           err[0] != '\0' ? err : curl_easy_strerror(rc));
-		return -1;
-	}
-	if (status != want) {
-		diag_error("test server: %s: status %ld, expected %ld", url,
-		           status, want);
-		return -1;
-	}
-	return 0;
-}
-
-/* A counter of the statistics: a member that is an integer >= 0. */
-static int stats_counter(const struct control_reply *r, const char *key,
-                         uint64_t *out)
-{
-	int64_t v;
-
-	if (json_object_int(r->text, r->len, key, &v) != 0 || v < 0)
-		return -1;
-	*out = (uint64_t)v;
-	return 0;
-}
-
-/* The digest: 16 lowercase hex digits. */
-static int stats_digest(const struct control_reply *r, char out[17])
-{
-	size_t i;
-
-	if (json_object_string(r->text, r->len, "digest", out, 17) != 0 ||
-	    strlen(out) != 16)
-		return -1;
-	for (i = 0; i < 16; i++)
-		if (!isxdigit((unsigned char)out[i]) ||
-		    isupper((unsigned char)out[i]))
-			return -1;
-	return 0;
-}
-
-int server_stats_reset(unsigned port)
-{
-	struct control_reply r;
-
-	return control_call(port, "reset", 1, 204, &r);
-}
-
-int server_stats_read(unsigned port, struct server_stats *out)
-{
-	struct control_reply r;
-	struct server_stats st;
-
-	if (control_call(port, "stats", 0, 200, &r) < 0)
-		return -1;
-	memset(&st, 0, sizeof(st));
-	if (stats_counter(&r, "requests", &st.requests) < 0 ||
-	    stats_counter(&r, "in_flight", &st.in_flight) < 0 ||
-	    stats_counter(&r, "max_in_flight", &st.max_in_flight) < 0 ||
-	    stats_counter(&r, "faults_status", &st.faults_status) < 0 ||
-	    stats_counter(&r, "faults_close", &st.faults_close) < 0 ||
-	    stats_counter(&r, "faults_stall", &st.faults_stall) < 0 ||
-	    stats_digest(&r, st.digest) < 0) {
-		diag_error(
-		    "test server on port %u: malformed statistics: %.200s",
-		    port, r.text);
-		return -1;
-	}
-	*out = st;
-	return 0;
 }

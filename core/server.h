@@ -4,9 +4,10 @@
  *
  * Answers each request on its route after the route's latency, armed as a
  * timer (never by sleeping), and can inject faults into a chosen fraction
- * of the requests. Runs either in a child process owned by the runner
- * (server_spawn/server_stop) or in the foreground for `concbench serve`
- * (server_run).
+ * of the requests. Runs in the foreground for `concbench serve`, or in a
+ * child process owned by the runner (serverproc.h). Its configuration and
+ * statistics types are in serverconf.h, the client of its statistics in
+ * statsclient.h.
  *
  * Routes, by the request's path (without the query string); those that
  * take GET take HEAD too:
@@ -57,82 +58,22 @@
  *
  * Statistics, for the conformance tests, under a prefix no scenario uses:
  *   GET  /_concbench/stats  200 application/json
- *        {"requests": N, "in_flight": K, "max_in_flight": M,
- *         "faults_status": A, "faults_close": B, "faults_stall": C,
- *         "digest": "0123456789abcdef"}
+ *        {"requests":N,"in_flight":K,"max_in_flight":M,
+ *         "faults_status":A,"faults_close":B,"faults_stall":C,
+ *         "digest":"0123456789abcdef"}
  *   POST /_concbench/reset  204; zeroes requests, the fault counters and
  *        numbering and the digest; max_in_flight becomes in_flight.
  * Both are answered at once, without latency or faults, and are not
  * counted. Any other path under /_concbench/ gets 404, a wrong method 405.
  * A request is in flight from its arrival until its reply is handed to
- * evhttp in full, or its connection closes. The digest is the sum modulo
- * 2^64 of one 64-bit FNV-1a hash per request, taken over the bytes of the
- * method name ("GET"), the URI as received ("/search?q=1"), one line
- * "Name: value\n" per header in the order received (as evhttp keeps them:
- * names as sent, values without surrounding blanks), then the body; a sum,
- * so the same requests in any order give the same digest. It is printed
- * as 16 lowercase hex digits.
+ * evhttp in full, or its connection closes. The digest is digest.h's.
  */
 #ifndef CB_SERVER_H
 #define CB_SERVER_H
 
 #include <stddef.h>
-#include <stdint.h>
-#include <sys/types.h>
 
-#include "latency.h"
-
-/*
- * The routes the server answers, each with its own latency if configured.
- * Their names, as in scenarios and --route-latency, are those of
- * server_route_name().
- */
-enum server_route {
-	ROUTE_PAGE,   /* "page": any path not below: the HTML page */
-	ROUTE_PRICES, /* "prices": GET /prices/YYYY-MM-DD */
-	ROUTE_LIST,   /* "list": GET and POST /api/list_files */
-	ROUTE_FILES,  /* "files": GET /files/HEX */
-	ROUTE_ECHO,   /* "echo": POST /api/echo */
-	ROUTE_COUNT
-};
-
-/* "page", "prices", ... */
-const char *server_route_name(enum server_route route);
-/* The route named `name`, or -1. */
-int server_route_lookup(const char *name);
-
-/* The list API's default number of files. */
-#define SERVER_DEFAULT_FILES 25
-#define SERVER_MAX_FILES 1000000
-
-/* All zero: an ephemeral port, no latency, an empty body, no faults. */
-struct server_config {
-	unsigned port;               /* 0: an ephemeral port */
-	struct latency_spec latency; /* of every route without its own */
-	struct latency_spec route_latency[ROUTE_COUNT];
-	unsigned char route_latency_set[ROUTE_COUNT];
-	uint64_t seed;     /* latency draws, file paths, prices */
-	unsigned files;    /* the list API's N; 0: SERVER_DEFAULT_FILES */
-	size_t body_bytes; /* size of each page body */
-	/* Fractions are in [0, 1]; 0 turns the fault off (see above). */
-	double fail_fraction;  /* answered with fail_status */
-	unsigned fail_status;  /* 0: 500; else 200..599 */
-	double close_fraction; /* closed in the middle of the response */
-	double stall_fraction; /* never answered */
-};
-
-/* What GET /_concbench/stats reports. */
-struct server_stats {
-	uint64_t requests, in_flight, max_in_flight;
-	uint64_t faults_status, faults_close, faults_stall;
-	char digest[17]; /* 16 lowercase hex digits */
-};
-
-/* A server running in a child process. */
-struct server_process {
-	pid_t pid; /* 0 when not running */
-	unsigned port;
-};
+#include "serverconf.h"
 
 /* Told the bound port once the server accepts connections; 0 or -1. */
 typedef int (*server_ready_fn)(unsigned port, void *arg);
@@ -142,29 +83,10 @@ typedef int (*server_ready_fn)(unsigned port, void *arg);
  * raising the soft descriptor limit to the hard one. Once accepting, call
  * ready (if not NULL); serve until SIGINT or SIGTERM, then free everything
  * (pending, stalled and half-closed requests too) and return 0. Returns -1
- * with a message on stderr if cfg is out of range, it cannot listen or
- * ready fails.
+ * with the reason in err if cfg is out of range, it cannot listen or ready
+ * fails.
  */
 int server_run(const struct server_config *cfg, server_ready_fn ready,
-               void *arg);
-
-/*
- * Fork a child that runs server_run() in its own process group and dies
- * with its parent. Returns 0 once it accepts connections, with sp filled;
- * -1 with a message on stderr otherwise (no child is left behind).
- */
-int server_spawn(const struct server_config *cfg, struct server_process *sp);
-
-/* Stop a spawned server: SIGTERM, then SIGKILL after 2 s; reap it. */
-void server_stop(struct server_process *sp);
-
-/*
- * The client side, for the runner: reset the statistics of, or read them
- * from, the server on 127.0.0.1:port, with a libcurl easy handle (HTTP/1.1,
- * no proxy, 5 s timeout; curl_global_init() must have been called).
- * Return 0, or -1 with a message on stderr.
- */
-int server_stats_reset(unsigned port);
-int server_stats_read(unsigned port, struct server_stats *out);
+               void *arg, char *err, size_t errlen);
 
 #endif

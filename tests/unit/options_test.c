@@ -20,6 +20,7 @@
 #include "fetch.h"
 #include "jobs.h"
 #include "plugin.h"
+#include "diag.h"
 #include "scenario.h"
 #include "tap.h"
 
@@ -36,7 +37,7 @@ static char *fixture(const char *dir, const char *name)
 
 static int load(const char *path, struct scenario *scn)
 {
-	char err[SCENARIO_ERR_MAX] = "";
+	char err[DIAG_ERR_MAX] = "";
 
 	if (scenario_load(path, scn, err, sizeof(err)) == 0)
 		return 0;
@@ -46,7 +47,7 @@ static int load(const char *path, struct scenario *scn)
 
 static void test_bind_good(const struct concbench_option *decls)
 {
-	char err[SCENARIO_ERR_MAX] = "";
+	char err[DIAG_ERR_MAX] = "";
 	const struct option_value *o;
 	struct strategy_spec *s;
 	struct scenario scn;
@@ -132,7 +133,7 @@ static void test_bind_bad(const struct concbench_option *decls)
 	if (!ok(d != NULL, "opendir %s", path))
 		return;
 	while ((de = readdir(d))) {
-		char err[SCENARIO_ERR_MAX], line[1024], prefix[4200];
+		char err[DIAG_ERR_MAX], line[1024], prefix[4200];
 		size_t len = strlen(de->d_name);
 		const char *file, *msg;
 		struct scenario scn;
@@ -190,7 +191,7 @@ static void test_bind_local(void)
 	static const struct concbench_option bad_type[] = {
 	    {"worker", (enum concbench_option_type)99, NULL, 0, 0, "?"},
 	    {NULL, 0, NULL, 0, 0, NULL}};
-	char err[SCENARIO_ERR_MAX], want[4200];
+	char err[DIAG_ERR_MAX], want[4200];
 	struct scenario scn;
 	const char *file;
 
@@ -278,7 +279,7 @@ static void test_host_options(const struct plugin *good)
 	struct fetch_setup setup;
 	struct job_table *jobs;
 	const char *file = fixture("good", "options.yaml");
-	char err[SCENARIO_ERR_MAX];
+	char err[DIAG_ERR_MAX];
 	void *state = NULL;
 	int64_t v;
 

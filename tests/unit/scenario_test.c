@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "diag.h"
 #include "scenario.h"
 #include "tap.h"
 
@@ -105,7 +106,7 @@ static void test_bad_files(void)
 
 	ok(n >= 130, "found %zu bad scenario fixtures", n);
 	for (i = 0; i < n; i++) {
-		char err[SCENARIO_ERR_MAX], prefix[4200], msg[1024], where[32];
+		char err[DIAG_ERR_MAX], prefix[4200], msg[1024], where[32];
 		char *path = fixture("bad", names[i]);
 		struct scenario scn;
 		int rc;
@@ -132,7 +133,7 @@ static void test_bad_files(void)
 
 static void test_missing_and_empty(void)
 {
-	char err[SCENARIO_ERR_MAX], want[4200], path[] = "/tmp/cbscnXXXXXX";
+	char err[DIAG_ERR_MAX], want[4200], path[] = "/tmp/cbscnXXXXXX";
 	struct scenario scn;
 	int fd;
 
@@ -162,7 +163,7 @@ static void test_missing_and_empty(void)
 
 static void test_minimal(void)
 {
-	char err[SCENARIO_ERR_MAX] = "", buf[256];
+	char err[DIAG_ERR_MAX] = "", buf[256];
 	struct scenario scn;
 	char *path = fixture("good", "minimal.yaml");
 
@@ -193,7 +194,7 @@ static void test_minimal(void)
 
 static void test_full(void)
 {
-	char err[SCENARIO_ERR_MAX] = "", buf[256];
+	char err[DIAG_ERR_MAX] = "", buf[256];
 	struct scenario scn;
 
 	if (!is_int(scenario_load(fixture("good", "full.yaml"), &scn, err,
@@ -241,7 +242,7 @@ static void test_full(void)
 
 static void test_server_defaults(void)
 {
-	char err[SCENARIO_ERR_MAX] = "";
+	char err[DIAG_ERR_MAX] = "";
 	struct scenario scn;
 
 	if (!is_int(scenario_load(fixture("good", "server_defaults.yaml"), &scn,
@@ -262,7 +263,7 @@ static void test_server_defaults(void)
 
 static void test_strategies(void)
 {
-	char err[SCENARIO_ERR_MAX] = "";
+	char err[DIAG_ERR_MAX] = "";
 	struct scenario scn;
 	const struct strategy_spec *s;
 
@@ -315,7 +316,7 @@ static void test_strategies(void)
 
 static void test_list(void)
 {
-	char err[SCENARIO_ERR_MAX] = "", buf[64];
+	char err[DIAG_ERR_MAX] = "", buf[64];
 	struct scenario scn;
 
 	if (!is_int(scenario_load(fixture("good", "list.yaml"), &scn, err,
@@ -344,7 +345,7 @@ static void test_list(void)
 /* Loads good/NAME; 0 if it loaded (else says why). */
 static int load_good(const char *name, struct scenario *scn)
 {
-	char err[SCENARIO_ERR_MAX] = "";
+	char err[DIAG_ERR_MAX] = "";
 
 	if (!is_int(scenario_load(fixture("good", name), scn, err, sizeof(err)),
 	            0, "%s loads", name)) {
@@ -495,7 +496,7 @@ static void test_request(void)
 	is_int(scn.urls.list_len, 1, "request: one URL");
 	for (r = 0; r < ROUTE_COUNT; r++)
 		is_int(scn.server.route_latency_set[r], r == ROUTE_ECHO,
-		       "request: route %s latency %s", server_route_name(r),
+		       "request: route %s latency %s", routes_name(r),
 		       r == ROUTE_ECHO ? "set" : "not set");
 	is_int(scn.server.route_latency[ROUTE_ECHO].model, LATENCY_FIXED,
 	       "request: echo latency fixed");
@@ -593,7 +594,7 @@ static void test_latency_models(void)
 
 static void test_url_files(void)
 {
-	char err[SCENARIO_ERR_MAX] = "", want[8400], dir[4096], here[4096];
+	char err[DIAG_ERR_MAX] = "", want[8400], dir[4096], here[4096];
 	char spath[] = "/tmp/cbscnXXXXXX", upath[] = "/tmp/cburlXXXXXX";
 	struct scenario scn;
 	FILE *f;

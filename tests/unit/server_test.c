@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * server_test: the embedded test server (core/server.c, core/routes.c),
- * through server_spawn and the stats client. Each fault kind on its own,
+ * through serverproc_spawn and the stats client. Each fault kind on its own,
  * with exact totals (the selection is deterministic), and which kind wins
  * when two select the same request; the reset; the digest
  * (order-independent, sensitive to one URL, and computed as server.h
@@ -30,13 +30,19 @@
 
 #include <curl/curl.h>
 
+#include "diag.h"
 #include "json.h"
 #include "latency.h"
-#include "server.h"
+#include "routes.h"
+#include "serverproc.h"
+#include "statsclient.h"
 #include "tap.h"
 
+/* Why the last server call failed. */
+static char srv_err[DIAG_ERR_MAX];
+
 #define N 100
-/* server_stop() waits 2 s before SIGKILL; a clean exit is far quicker. */
+/* serverproc_stop() waits 2 s before SIGKILL; a clean exit is far quicker. */
 #define STOP_FAST_MS 1500
 
 struct tally {
@@ -140,7 +146,7 @@ static int read_stats(unsigned port, struct server_stats *st)
 {
 	memset(st, 0xff, sizeof(*st));
 	st->digest[0] = '\0';
-	return server_stats_read(port, st);
+	return statsclient_read(port, st, srv_err, sizeof(srv_err));
 }
 
 static void expect_stats(unsigned port, const char *what, uint64_t requests,
@@ -160,7 +166,8 @@ static void expect_stats(unsigned port, const char *what, uint64_t requests,
 static int spawn(const struct server_config *cfg, struct server_process *sp,
                  const char *what)
 {
-	return ok(server_spawn(cfg, sp) == 0, "%s: server starts", what);
+	return ok(serverproc_spawn(cfg, sp, srv_err, sizeof(srv_err)) == 0,
+	          "%s: server starts", what);
 }
 
 static void test_status(void)
@@ -178,7 +185,8 @@ static void test_status(void)
 	is_int(t.misplaced, 0, "status: exactly the requests the rule picks");
 	expect_stats(sp.port, "status", N, 25, 0, 0);
 
-	ok(server_stats_reset(sp.port) == 0, "reset: answered");
+	ok(statsclient_reset(sp.port, srv_err, sizeof(srv_err)) == 0,
+	   "reset: answered");
 	if (ok(read_stats(sp.port, &st) == 0, "reset: stats read")) {
 		is_int(st.requests, 0, "reset: requests zeroed");
 		is_int(st.faults_status, 0, "reset: faults zeroed");
@@ -189,7 +197,7 @@ static void test_status(void)
 	get_seq(sp.port, 4, 5000, 500, 0.25, &t);
 	ok(t.status == 1 && t.misplaced == 0,
 	   "reset: fault numbering restarts");
-	server_stop(&sp);
+	serverproc_stop(&sp);
 
 	cfg.fail_fraction = 1;
 	cfg.fail_status = 503;
@@ -197,7 +205,7 @@ static void test_status(void)
 		return;
 	get_seq(sp.port, 3, 5000, 503, 1, &t);
 	is_int(t.status, 3, "status 503: every request answered 503");
-	server_stop(&sp);
+	serverproc_stop(&sp);
 }
 
 static void test_close(void)
@@ -213,7 +221,7 @@ static void test_close(void)
 	is_int(t.ok, 90, "close: 90 answered 200");
 	is_int(t.misplaced, 0, "close: exactly the requests the rule picks");
 	expect_stats(sp.port, "close", N, 0, 10, 0);
-	server_stop(&sp);
+	serverproc_stop(&sp);
 
 	/* No body to cut: closed before anything is sent, after the latency. */
 	cfg.body_bytes = 0;
@@ -224,7 +232,7 @@ static void test_close(void)
 	get_seq(sp.port, 3, 5000, 500, 1, &t);
 	is_int(t.broken, 3, "close, empty body: every transfer broken");
 	expect_stats(sp.port, "close, empty body", 3, 0, 3, 0);
-	server_stop(&sp);
+	serverproc_stop(&sp);
 }
 
 /* Status wins over close, close over stall. */
@@ -245,7 +253,7 @@ static void test_precedence(void)
 	is_int(t.status, 5, "precedence: status wins over close and stall");
 	is_int(t.broken + t.timed_out, 0, "precedence: nothing else faults");
 	expect_stats(sp.port, "precedence", 10, 5, 0, 0);
-	server_stop(&sp);
+	serverproc_stop(&sp);
 
 	cfg.fail_fraction = 0;
 	if (!spawn(&cfg, &sp, "precedence, no status"))
@@ -253,7 +261,7 @@ static void test_precedence(void)
 	get_seq(sp.port, 10, 2000, 500, 0.5, &t);
 	is_int(t.broken, 5, "precedence: close wins over stall");
 	expect_stats(sp.port, "precedence, no status", 10, 0, 5, 0);
-	server_stop(&sp);
+	serverproc_stop(&sp);
 }
 
 /* Poll until the server has seen every client leave. */
@@ -291,7 +299,7 @@ static void test_stall(void)
 		is_int(st.requests, N, "stall: requests");
 		is_int(st.faults_stall, 5, "stall: faults_stall");
 	}
-	server_stop(&sp);
+	serverproc_stop(&sp);
 }
 
 /* A stalled request still open when the server stops must not hold it up. */
@@ -323,7 +331,7 @@ static void test_stall_at_stop(void)
 	}
 	is_int(st.in_flight, 1, "stall at stop: the request is pending");
 	t0 = now_ms();
-	server_stop(&sp);
+	serverproc_stop(&sp);
 	ok(now_ms() - t0 < STOP_FAST_MS,
 	   "stall at stop: the server exits on SIGTERM at once");
 	curl_multi_remove_handle(m, h);
@@ -339,7 +347,7 @@ static int digest_of(unsigned port, const unsigned *order, unsigned odd,
 	CURL *h = client(5000);
 	unsigned i;
 
-	if (h == NULL || server_stats_reset(port) < 0)
+	if (h == NULL || statsclient_reset(port, srv_err, sizeof(srv_err)) < 0)
 		return -1;
 	for (i = 0; i < 50; i++) {
 		char url[64];
@@ -355,7 +363,9 @@ static int digest_of(unsigned port, const unsigned *order, unsigned odd,
 			break;
 	}
 	curl_easy_cleanup(h);
-	if (i < 50 || server_stats_read(port, &st) < 0 || st.requests != 50)
+	if (i < 50 ||
+	    statsclient_read(port, &st, srv_err, sizeof(srv_err)) < 0 ||
+	    st.requests != 50)
 		return -1;
 	memcpy(out, st.digest, 17);
 	return 0;
@@ -425,7 +435,7 @@ static void test_digest(void)
 	ok(strcmp(a, "0000000000000000") != 0, "digest: not zero");
 
 	/* The documented formula: a GET, and a POST with a body. */
-	server_stats_reset(sp.port);
+	statsclient_reset(sp.port, srv_err, sizeof(srv_err));
 	raw_request(sp.port, "GET /raw?x=1 HTTP/1.1\r\nHost: t\r\n"
 	                     "X-Pad:   spaced  \r\nConnection: close\r\n\r\n");
 	raw_request(sp.port,
@@ -442,7 +452,7 @@ static void test_digest(void)
 		is_int(st.requests, 2, "digest: two raw requests");
 		is_str(st.digest, want, "digest: FNV-1a as server.h says");
 	}
-	server_stop(&sp);
+	serverproc_stop(&sp);
 }
 
 static void test_max_in_flight(void)
@@ -490,12 +500,12 @@ static void test_max_in_flight(void)
 		is_int(st.in_flight, 0, "max_in_flight: none left");
 	}
 
-	server_stats_reset(sp.port);
+	statsclient_reset(sp.port, srv_err, sizeof(srv_err));
 	get_seq(sp.port, 3, 5000, 500, 0, &t);
 	is_int(t.ok, 3, "max_in_flight: 3 sequential requests");
 	if (ok(read_stats(sp.port, &st) == 0, "max_in_flight: stats read"))
 		is_int(st.max_in_flight, 1, "max_in_flight: 1 when sequential");
-	server_stop(&sp);
+	serverproc_stop(&sp);
 }
 
 /* ---- routes ------------------------------------------------------------ */
@@ -636,7 +646,7 @@ static void test_page_route(void)
 	request(sp.port, "HEAD", "/x", NULL, NULL, &r);
 	ok(r.rc == CURLE_OK && r.status == 200 && r.len == 0,
 	   "page: HEAD, without a body");
-	server_stop(&sp);
+	serverproc_stop(&sp);
 }
 
 /* ---- prices -------------------------------------------------------------- */
@@ -755,7 +765,7 @@ static void test_prices(void)
 		count = prices_of(sp2.port, "2026-03-01", again, &r);
 		ok(count == counts[0] && strcmp(r.body, first) == 0,
 		   "prices: the same seed in another server, the same page");
-		server_stop(&sp2);
+		serverproc_stop(&sp2);
 	}
 	cfg.seed = 2;
 	if (spawn(&cfg, &sp2, "prices, another seed")) {
@@ -769,9 +779,9 @@ static void test_prices(void)
 			               (size_t)count * sizeof(unsigned)) == 0;
 		}
 		is_int(same, 0, "prices: another seed, other prices");
-		server_stop(&sp2);
+		serverproc_stop(&sp2);
 	}
-	server_stop(&sp);
+	serverproc_stop(&sp);
 }
 
 /* ---- the list API and files ------------------------------------------------
@@ -1019,7 +1029,7 @@ static void test_list(void)
 		ok(parse_listing(&r, &other) == 25 &&
 		       memcmp(&other, &all, sizeof(all)) == 0,
 		   "list: the same seed in another server, the same paths");
-		server_stop(&sp2);
+		serverproc_stop(&sp2);
 	}
 	cfg.seed = 2;
 	cfg.files = 3;
@@ -1040,9 +1050,9 @@ static void test_list(void)
 		n = list_page(sp2.port, "", NULL, "start=0", &r, &page);
 		ok(n == 3 && strcmp(r.more, "false") == 0,
 		   "list: files 3: one page, More: false");
-		server_stop(&sp2);
+		serverproc_stop(&sp2);
 	}
-	server_stop(&sp);
+	serverproc_stop(&sp);
 }
 
 /* ---- echo ------------------------------------------------------------------
@@ -1085,7 +1095,7 @@ static void test_echo(void)
 	get(sp.port, "/api/echo", &r);
 	is_int(r.status, 405, "echo: GET: 405");
 	is_str(r.allow, "POST", "echo: Allow: POST");
-	server_stop(&sp);
+	serverproc_stop(&sp);
 }
 
 /* Faults apply on every route, to that route's answer. */
@@ -1100,7 +1110,7 @@ static void test_route_faults(void)
 		ok(r.rc == CURLE_PARTIAL_FILE && r.len > 0,
 		   "route faults: close cuts a prices page (%zu bytes came)",
 		   r.len);
-		server_stop(&sp);
+		serverproc_stop(&sp);
 	}
 	cfg.close_fraction = 0;
 	cfg.fail_fraction = 1;
@@ -1109,7 +1119,7 @@ static void test_route_faults(void)
 		request(sp.port, "POST", "/api/echo", NULL, "[1]", &r);
 		ok(r.status == 503 && strcmp(r.type, "text/plain") == 0,
 		   "route faults: status 503 on echo, text/plain");
-		server_stop(&sp);
+		serverproc_stop(&sp);
 	}
 }
 
@@ -1132,7 +1142,7 @@ static void test_route_latency(void)
 		ok(r.status == 200 && r.secs < 1,
 		   "route latency: the page keeps the default 0: %.3f s",
 		   r.secs);
-		server_stop(&sp);
+		serverproc_stop(&sp);
 	}
 	/* The other way round: a slow default, one fast route. */
 	memset(&cfg.route_latency_set, 0, sizeof(cfg.route_latency_set));
@@ -1148,7 +1158,7 @@ static void test_route_latency(void)
 		ok(r.status == 200 && r.secs >= 1.49,
 		   "route latency: echo keeps the default 1500: %.3f s",
 		   r.secs);
-		server_stop(&sp);
+		serverproc_stop(&sp);
 	}
 }
 
@@ -1156,8 +1166,8 @@ static void test_route_latency(void)
  * Under a random model, request n waits latency_draw_us(spec, seed, n):
  * the test draws the same and checks each request, in order, from a reset.
  */
-static void random_latency(const char *text, uint64_t seed,
-                           enum server_route route, const char *path)
+static void random_latency(const char *text, uint64_t seed, enum route_id route,
+                           const char *path)
 {
 	struct server_config cfg = {.body_bytes = 10, .seed = seed};
 	struct server_process sp;
@@ -1189,7 +1199,7 @@ static void random_latency(const char *text, uint64_t seed,
 	   "latency %s: each request waits its "
 	   "draw for (seed, n)",
 	   text);
-	server_stop(&sp);
+	serverproc_stop(&sp);
 }
 
 static void test_random_latency(void)
@@ -1206,12 +1216,11 @@ static void test_names(void)
 	int r, right = 1;
 
 	for (r = 0; r < ROUTE_COUNT; r++)
-		right &= strcmp(server_route_name((enum server_route)r),
-		                names[r]) == 0 &&
-		         server_route_lookup(names[r]) == r;
+		right &= strcmp(routes_name((enum route_id)r), names[r]) == 0 &&
+		         routes_lookup(names[r]) == r;
 	ok(right, "names: page, prices, list, files, echo, both ways");
-	is_int(server_route_lookup("search"), -1, "names: unknown: -1");
-	is_int(server_route_lookup(""), -1, "names: empty: -1");
+	is_int(routes_lookup("search"), -1, "names: unknown: -1");
+	is_int(routes_lookup(""), -1, "names: empty: -1");
 }
 
 static void test_refused(void)
@@ -1219,33 +1228,59 @@ static void test_refused(void)
 	struct server_config cfg = {.body_bytes = 10, .fail_fraction = 1.5};
 	struct server_process sp;
 
-	diag("eight refusals follow on stderr");
-	ok(server_spawn(&cfg, &sp) < 0, "refused: fail fraction 1.5");
+	ok(serverproc_spawn(&cfg, &sp, srv_err, sizeof(srv_err)) < 0,
+	   "refused: fail fraction 1.5");
+	is_str(srv_err, "test server: fail fraction 1.5 is not in [0, 1]",
+	       "refused: the reason");
 	cfg.fail_fraction = 0;
 	cfg.stall_fraction = -0.1;
-	ok(server_spawn(&cfg, &sp) < 0, "refused: stall fraction -0.1");
+	ok(serverproc_spawn(&cfg, &sp, srv_err, sizeof(srv_err)) < 0,
+	   "refused: stall fraction -0.1");
+	is_str(srv_err, "test server: stall fraction -0.1 is not in [0, 1]",
+	       "refused: the reason");
 	cfg.stall_fraction = 0;
 	cfg.close_fraction = NAN;
-	ok(server_spawn(&cfg, &sp) < 0, "refused: close fraction NaN");
+	ok(serverproc_spawn(&cfg, &sp, srv_err, sizeof(srv_err)) < 0,
+	   "refused: close fraction NaN");
+	is_str(srv_err, "test server: close fraction nan is not in [0, 1]",
+	       "refused: the reason");
 	cfg.close_fraction = 0;
 	cfg.fail_status = 100;
-	ok(server_spawn(&cfg, &sp) < 0, "refused: fail status 100");
+	ok(serverproc_spawn(&cfg, &sp, srv_err, sizeof(srv_err)) < 0,
+	   "refused: fail status 100");
+	is_str(srv_err, "test server: fail status 100 is not in 200..599",
+	       "refused: the reason");
 	cfg.fail_status = 0;
 	cfg.latency.model = LATENCY_UNIFORM;
 	cfg.latency.min_ms = 90;
 	cfg.latency.max_ms = 10;
-	ok(server_spawn(&cfg, &sp) < 0, "refused: uniform latency 90..10");
+	ok(serverproc_spawn(&cfg, &sp, srv_err, sizeof(srv_err)) < 0,
+	   "refused: uniform latency 90..10");
+	is_str(srv_err,
+	       "test server: uniform latency: the minimum, 90 ms, is above the "
+	       "maximum, 10 ms",
+	       "refused: the reason");
 	memset(&cfg.latency, 0, sizeof(cfg.latency));
 	cfg.route_latency_set[ROUTE_ECHO] = 1;
 	cfg.route_latency[ROUTE_ECHO].model = LATENCY_LOGNORMAL;
 	cfg.route_latency[ROUTE_ECHO].median_ms = 0;
-	ok(server_spawn(&cfg, &sp) < 0, "refused: echo's lognormal median 0");
+	ok(serverproc_spawn(&cfg, &sp, srv_err, sizeof(srv_err)) < 0,
+	   "refused: echo's lognormal median 0");
+	is_str(srv_err,
+	       "test server: route echo: lognormal latency: the median must be "
+	       "at least 1 ms",
+	       "refused: the reason");
 	cfg.route_latency_set[ROUTE_ECHO] = 0;
 	cfg.files = SERVER_MAX_FILES + 1;
-	ok(server_spawn(&cfg, &sp) < 0, "refused: %u files",
-	   SERVER_MAX_FILES + 1);
-	ok(server_stats_read(0, &(struct server_stats){0}) < 0,
+	ok(serverproc_spawn(&cfg, &sp, srv_err, sizeof(srv_err)) < 0,
+	   "refused: %u files", SERVER_MAX_FILES + 1);
+	is_str(srv_err, "test server: 1000001 files is more than 1000000",
+	       "refused: the reason");
+	ok(statsclient_read(0, &(struct server_stats){0}, srv_err,
+	                    sizeof(srv_err)) < 0,
 	   "refused: stats from port 0");
+	is_str(srv_err, "test server: port 0 out of range",
+	       "refused: the reason");
 }
 
 int main(void)

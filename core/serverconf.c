@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * serverconf: the check of the embedded test server's configuration.
+ */
+#include "config.h"
+
+#include "serverconf.h"
+
+#include <stdio.h>
+
+static int fraction_ok(const char *what, double f, char *err, size_t errlen)
+{
+	/* Written so that NaN fails too. */
+	if (f >= 0 && f <= 1)
+		return 1;
+	snprintf(err, errlen, "%s fraction %g is not in [0, 1]", what, f);
+	return 0;
+}
+
+unsigned serverconf_fail_status(const struct server_config *cfg)
+{
+	return cfg->fail_status ? cfg->fail_status : 500;
+}
+
+int serverconf_check(const struct server_config *cfg, char *err, size_t errlen)
+{
+	unsigned status = serverconf_fail_status(cfg);
+	char why[160];
+	int r;
+
+	if (cfg->port > 65535) {
+		snprintf(err, errlen, "port %u out of range", cfg->port);
+		return -1;
+	}
+	if (cfg->files > SERVER_MAX_FILES) {
+		snprintf(err, errlen, "%u files is more than %u", cfg->files,
+		         SERVER_MAX_FILES);
+		return -1;
+	}
+	if (!fraction_ok("fail", cfg->fail_fraction, err, errlen) ||
+	    !fraction_ok("close", cfg->close_fraction, err, errlen) ||
+	    !fraction_ok("stall", cfg->stall_fraction, err, errlen))
+		return -1;
+	/* A 1xx is not a final answer: the client would wait for another. */
+	if (status < 200 || status > 599) {
+		snprintf(err, errlen, "fail status %u is not in 200..599",
+		         status);
+		return -1;
+	}
+	for (r = 0; r < ROUTE_COUNT; r++) {
+		int own = cfg->route_latency_set[r];
+
+		if (latency_check(own ? &cfg->route_latency[r] : &cfg->latency,
+		                  why, sizeof(why)) < 0) {
+			if (own)
+				snprintf(err, errlen, "route %s: %s",
+				         routes_name((enum route_id)r), why);
+			else
+				snprintf(err, errlen, "%s", why);
+			return -1;
+		}
+	}
+	return 0;
+}
