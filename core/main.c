@@ -17,7 +17,7 @@
 
 #include "cli.h"
 #include "diag.h"
-#include "plugin.h"
+#include "loader.h"
 #include "report.h"
 #include "runner.h"
 #include "scenario.h"
@@ -47,7 +47,7 @@ static int list_plugins(struct run *run)
 	struct plugin *list;
 	size_t n, i;
 
-	if (plugin_list(&run->path, &list, &n) < 0) {
+	if (loader_list(&run->path, &list, &n) < 0) {
 		diag_error("out of memory while listing plugins");
 		return EXIT_CELL_FAILED;
 	}
@@ -63,7 +63,7 @@ static int list_plugins(struct run *run)
 		printf("%-14s %s\n%-14s %s\n", list[i].desc->name,
 		       list[i].desc->summary ? list[i].desc->summary : "", "",
 		       list[i].path);
-	plugin_list_free(list, n);
+	loader_list_free(list, n);
 	return 0;
 }
 
@@ -72,13 +72,13 @@ static int plugin_help(struct run *run)
 	struct plugin p;
 	char err[2048];
 
-	if (plugin_find(&run->path, run->opts.plugin_help, &p, err,
+	if (loader_find(&run->path, run->opts.plugin_help, &p, err,
 	                sizeof(err)) < 0) {
 		diag_error("%s", err);
 		return EXIT_USAGE;
 	}
-	plugin_describe(&p, stdout);
-	plugin_close(&p);
+	loader_describe(&p, stdout);
+	loader_close(&p);
 	return 0;
 }
 
@@ -98,14 +98,14 @@ static int choose_strategies(struct run *run)
 		/* every installed plugin, by name */
 		struct plugin *list;
 		size_t n;
-		if (plugin_list(&run->path, &list, &n) < 0)
+		if (loader_list(&run->path, &list, &n) < 0)
 			return -1;
 		run->specs = calloc(n ? n : 1, sizeof(*run->specs));
 		for (i = 0; run->specs && i < n; i++)
 			if (strategy_spec_init(&run->specs[run->nstrat],
 			                       list[i].desc->name) == 0)
 				run->nstrat++;
-		plugin_list_free(list, n);
+		loader_list_free(list, n);
 		if (!run->specs)
 			return -1;
 		if (run->nstrat == 0) {
@@ -152,7 +152,7 @@ static int load_strategies(struct run *run)
 	for (i = 0; i < run->nstrat; i++) {
 		struct strategy_spec *spec = &run->specs[i];
 
-		if (plugin_find(&run->path, spec->plugin, &run->plugins[i], err,
+		if (loader_find(&run->path, spec->plugin, &run->plugins[i], err,
 		                sizeof(err)) < 0) {
 			if (spec->line) /* like every scenario error */
 				fprintf(stderr, "%s:%u:%u: %s\n", run->scn.path,
@@ -365,7 +365,7 @@ static void run_free(struct run *run)
 	free(run->cells);
 	if (run->plugins)
 		for (i = 0; i < run->nstrat; i++)
-			plugin_close(&run->plugins[i]);
+			loader_close(&run->plugins[i]);
 	free(run->plugins);
 	if (run->owns_specs) {
 		for (i = 0; i < run->nstrat; i++)
@@ -375,7 +375,7 @@ static void run_free(struct run *run)
 	if (run->json && run->json != stdout)
 		fclose(run->json);
 	scenario_free(&run->scn);
-	plugin_path_free(&run->path);
+	loader_path_free(&run->path);
 	cli_free(&run->opts);
 }
 
@@ -414,7 +414,7 @@ int main(int argc, char **argv)
 		diag_error("cannot initialize libcurl");
 		return EXIT_CELL_FAILED;
 	}
-	if (plugin_path_init(&run.path, run.opts.plugin_dirs,
+	if (loader_path_init(&run.path, run.opts.plugin_dirs,
 	                     run.opts.plugin_dir_len) < 0) {
 		diag_error("out of memory");
 		rc = EXIT_CELL_FAILED;

@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #include "jobs.h"
-#include "plugin.h"
+#include "loader.h"
 #include "scenario.h"
 #include "serverconf.h"
 #include "stats.h"

@@ -90,7 +90,6 @@ struct scenario {
 	struct check_spec check;
 };
 
-
 /* Parse `path`. 0, or -1 with "FILE:LINE:COL: message" in err. */
 int scenario_load(const char *path, struct scenario *scn, char *err,
                   size_t errlen);

@@ -2,9 +2,9 @@
 /*
  * loader_test: finding, loading and checking plugins (core/plugin.c) with
  * the test plugins built as real shared objects in tests/plugins/.libs:
- * the exact reason plugin_open() gives for each broken one, the search
- * path (--plugin-dir, CONCBENCH_PLUGIN_PATH), plugin_find() by name and by
- * path, and plugin_list() (broken files warned about and skipped, the
+ * the exact reason loader_open() gives for each broken one, the search
+ * path (--plugin-dir, CONCBENCH_PLUGIN_PATH), loader_find() by name and by
+ * path, and loader_list() (broken files warned about and skipped, the
  * first directory winning a name, sorted by name). The directories searched
  * are made under /tmp from links to the built plugins.
  */
@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #include "diag.h"
-#include "plugin.h"
+#include "loader.h"
 #include "tap.h"
 
 #define PLUGDIR TEST_PLUGIN_DIR
@@ -38,7 +38,7 @@ static const char *built(const char *name)
 	return path;
 }
 
-/* "FILE: why" as plugin_open() words it. */
+/* "FILE: why" as loader_open() words it. */
 static const char *refusal(const char *file, const char *why)
 {
 	static char msg[2 * PATH_MAX];
@@ -69,7 +69,7 @@ static void test_open_good(void)
 	size_t len = 0, i;
 	FILE *out;
 
-	if (!is_int(plugin_open(built("good"), &p, err, sizeof(err)), 0,
+	if (!is_int(loader_open(built("good"), &p, err, sizeof(err)), 0,
 	            "good.so loads")) {
 		diag("%s", err);
 		return;
@@ -98,7 +98,7 @@ static void test_open_good(void)
 	   "workers in 1..64");
 
 	out = open_memstream(&text, &len);
-	plugin_describe(&p, out);
+	loader_describe(&p, out);
 	fclose(out);
 	snprintf(want, sizeof(want),
 	         "good: test plugin: serial fetches, one option of each type\n"
@@ -119,27 +119,27 @@ static void test_open_good(void)
 	         "    note (string, default unset)\n"
 	         "        a string, unset\n",
 	         built("good"));
-	is_str(text, want, "plugin_describe");
+	is_str(text, want, "loader_describe");
 	free(text);
-	plugin_close(&p);
+	loader_close(&p);
 	ok(p.dl == NULL && p.path == NULL && p.desc == NULL,
-	   "plugin_close clears");
+	   "loader_close clears");
 
-	if (!is_int(plugin_open(built("crash"), &p, err, sizeof(err)), 0,
+	if (!is_int(loader_open(built("crash"), &p, err, sizeof(err)), 0,
 	            "crash.so loads (it only crashes when run)")) {
 		diag("%s", err);
 		return;
 	}
 	out = open_memstream(&text, &len);
-	plugin_describe(&p, out);
+	loader_describe(&p, out);
 	fclose(out);
 	snprintf(want, sizeof(want),
 	         "crash: test plugin: run() segfaults\n  file: %s\n"
 	         "  options: none\n",
 	         built("crash"));
-	is_str(text, want, "plugin_describe without options");
+	is_str(text, want, "loader_describe without options");
 	free(text);
-	plugin_close(&p);
+	loader_close(&p);
 }
 
 static void refused(const char *file, const char *want)
@@ -148,7 +148,7 @@ static void refused(const char *file, const char *want)
 	struct plugin p;
 
 	memset(&p, 0xff, sizeof(p));
-	is_int(plugin_open(file, &p, err, sizeof(err)), -1, "%s refused",
+	is_int(loader_open(file, &p, err, sizeof(err)), -1, "%s refused",
 	       strrchr(file, '/') ? strrchr(file, '/') + 1 : file);
 	is_str(err, want, "with the reason");
 	ok(!p.dl && !p.path && !p.desc, "and the plugin left cleared");
@@ -186,7 +186,7 @@ static void test_open_bad(void)
 	refused("good.so", "good.so: give a path with a '/' (./good.so)");
 
 	/* dlerror() words the rest; it names the file too. */
-	is_int(plugin_open(notso, &p, err, sizeof(err)), -1,
+	is_int(loader_open(notso, &p, err, sizeof(err)), -1,
 	       "notso.so (a text file) refused");
 	ok(starts_with(err, refusal(notso, "cannot load: ")),
 	   "as \"FILE: cannot load: ...\"");
@@ -195,25 +195,25 @@ static void test_open_bad(void)
 	diag("%s", err);
 
 	name = "/nonexistent/dir/x.so";
-	is_int(plugin_open(name, &p, err, sizeof(err)), -1,
+	is_int(loader_open(name, &p, err, sizeof(err)), -1,
 	       "a missing file refused");
 	ok(starts_with(err, refusal(name, "cannot load: ")) &&
 	       strstr(err, "No such file or directory"),
 	   "as \"FILE: cannot load: ... No such file or directory\"");
 
-	is_int(plugin_open(built("bad_magic"), &p, err, 20), -1,
+	is_int(loader_open(built("bad_magic"), &p, err, 20), -1,
 	       "refused with a 20-byte error buffer");
 	is_int(strlen(err), 19, "the message is cut, not overrun");
 
 	/* The other test plugins are well formed. */
-	is_int(plugin_open(built("fail"), &p, err, sizeof(err)), 0, "fail.so");
+	is_int(loader_open(built("fail"), &p, err, sizeof(err)), 0, "fail.so");
 	is_str(p.desc ? p.desc->name : NULL, "fail", "fail.so is 'fail'");
-	plugin_close(&p);
-	is_int(plugin_open(built("lose"), &p, err, sizeof(err)), 0, "lose.so");
-	plugin_close(&p);
-	is_int(plugin_open(built("twice"), &p, err, sizeof(err)), 0,
+	loader_close(&p);
+	is_int(loader_open(built("lose"), &p, err, sizeof(err)), 0, "lose.so");
+	loader_close(&p);
+	is_int(loader_open(built("twice"), &p, err, sizeof(err)), 0,
 	       "twice.so");
-	plugin_close(&p);
+	loader_close(&p);
 }
 
 static void test_path(void)
@@ -222,18 +222,18 @@ static void test_path(void)
 	struct plugin_path pp;
 
 	unsetenv("CONCBENCH_PLUGIN_PATH");
-	is_int(plugin_path_init(&pp, cli, 3), 0, "plugin_path_init");
+	is_int(loader_path_init(&pp, cli, 3), 0, "loader_path_init");
 	is_int(pp.len, 3, "--plugin-dir twice the same: once");
 	if (pp.len == 3) {
 		is_str(pp.dirs[0], "/a", "dirs[0]: first --plugin-dir");
 		is_str(pp.dirs[1], "/b", "dirs[1]: second --plugin-dir");
 		is_str(pp.dirs[2], TEST_PKGLIBDIR, "dirs[2]: pkglibdir last");
 	}
-	plugin_path_free(&pp);
-	ok(pp.dirs == NULL && pp.len == 0, "plugin_path_free clears");
+	loader_path_free(&pp);
+	ok(pp.dirs == NULL && pp.len == 0, "loader_path_free clears");
 
 	setenv("CONCBENCH_PLUGIN_PATH", "/e1::/e2:/a:", 1);
-	is_int(plugin_path_init(&pp, cli, 2), 0, "with CONCBENCH_PLUGIN_PATH");
+	is_int(loader_path_init(&pp, cli, 2), 0, "with CONCBENCH_PLUGIN_PATH");
 	is_int(pp.len, 5, "empty and repeated entries skipped");
 	if (pp.len == 5) {
 		is_str(pp.dirs[0], "/a", "--plugin-dir first");
@@ -242,16 +242,16 @@ static void test_path(void)
 		is_str(pp.dirs[3], "/e2", "and its second");
 		is_str(pp.dirs[4], TEST_PKGLIBDIR, "pkglibdir last");
 	}
-	plugin_path_free(&pp);
+	loader_path_free(&pp);
 
 	setenv("CONCBENCH_PLUGIN_PATH", "", 1);
-	is_int(plugin_path_init(&pp, NULL, 0), 0, "no dirs at all");
+	is_int(loader_path_init(&pp, NULL, 0), 0, "no dirs at all");
 	is_int(pp.len, 1,
 	       "only pkglibdir (this test is not the built "
 	       "concbench, so no build tree)");
 	if (pp.len == 1)
 		is_str(pp.dirs[0], TEST_PKGLIBDIR, "pkglibdir");
-	plugin_path_free(&pp);
+	loader_path_free(&pp);
 	unsetenv("CONCBENCH_PLUGIN_PATH");
 }
 
@@ -335,26 +335,26 @@ static void test_find(void)
 	struct plugin p;
 
 	unsetenv("CONCBENCH_PLUGIN_PATH");
-	plugin_path_init(&pp, cli, 2);
+	loader_path_init(&pp, cli, 2);
 
-	is_int(plugin_find(&pp, "good", &p, err, sizeof(err)), 0, "find good");
+	is_int(loader_find(&pp, "good", &p, err, sizeof(err)), 0, "find good");
 	snprintf(path, sizeof(path), "%s/good.so", dir_a);
 	is_str(p.path, path, "in the first directory that has it");
 	is_str(p.desc ? p.desc->name : NULL, "good", "named good");
-	plugin_close(&p);
+	loader_close(&p);
 
-	is_int(plugin_find(&pp, "fail", &p, err, sizeof(err)), 0, "find fail");
+	is_int(loader_find(&pp, "fail", &p, err, sizeof(err)), 0, "find fail");
 	snprintf(path, sizeof(path), "%s/fail.so", dir_b);
 	is_str(p.path, path, "in the second directory");
-	plugin_close(&p);
+	loader_close(&p);
 
-	is_int(plugin_find(&pp, "bad_magic", &p, err, sizeof(err)), -1,
+	is_int(loader_find(&pp, "bad_magic", &p, err, sizeof(err)), -1,
 	       "find a broken plugin by name");
 	snprintf(path, sizeof(path), "%s/bad_magic.so", dir_a);
 	ok(starts_with(err, refusal(path, "bad magic 0x12345678")),
 	   "gives the loader's reason for its file");
 
-	is_int(plugin_find(&pp, "nosuch", &p, err, sizeof(err)), -1,
+	is_int(loader_find(&pp, "nosuch", &p, err, sizeof(err)), -1,
 	       "find a missing plugin");
 	snprintf(want, sizeof(want),
 	         "no plugin 'nosuch' (looked for nosuch.so in %s, %s, %s; "
@@ -362,26 +362,26 @@ static void test_find(void)
 	         dir_a, dir_b, TEST_PKGLIBDIR);
 	is_str(err, want, "lists every directory searched");
 
-	is_int(plugin_find(&pp, "Bad!", &p, err, sizeof(err)), -1,
+	is_int(loader_find(&pp, "Bad!", &p, err, sizeof(err)), -1,
 	       "find an invalid name");
 	is_str(err,
 	       "'Bad!' is not a plugin name ([a-z0-9_-]+) nor a path to "
 	       "a .so",
 	       "says so");
 
-	is_int(plugin_find(&pp, built("twice"), &p, err, sizeof(err)), 0,
+	is_int(loader_find(&pp, built("twice"), &p, err, sizeof(err)), 0,
 	       "find by path, outside the search path");
 	is_str(p.desc ? p.desc->name : NULL, "twice", "loads that file");
-	plugin_close(&p);
+	loader_close(&p);
 
-	is_int(plugin_find(&pp, "nosuch.so", &p, err, sizeof(err)), -1,
+	is_int(loader_find(&pp, "nosuch.so", &p, err, sizeof(err)), -1,
 	       "a .so name without a '/' is a file");
 	ok(starts_with(err, "./nosuch.so: cannot load: "),
 	   "in the current directory");
-	plugin_path_free(&pp);
+	loader_path_free(&pp);
 
-	plugin_path_init(&pp, cli_c, 1);
-	is_int(plugin_find(&pp, "other", &p, err, sizeof(err)), -1,
+	loader_path_init(&pp, cli_c, 1);
+	is_int(loader_find(&pp, "other", &p, err, sizeof(err)), -1,
 	       "a file that declares another name");
 	snprintf(path, sizeof(path), "%s/other.so", dir_c);
 	is_str(err,
@@ -389,24 +389,24 @@ static void test_find(void)
 	                     "be named good.so"),
 	       "is refused with both names");
 	ok(!p.dl && !p.path && !p.desc, "and left cleared");
-	plugin_path_free(&pp);
+	loader_path_free(&pp);
 
 	snprintf(path, sizeof(path), "%s:%s", dir_b, dir_a);
 	setenv("CONCBENCH_PLUGIN_PATH", path, 1);
-	plugin_path_init(&pp, NULL, 0);
-	is_int(plugin_find(&pp, "good", &p, err, sizeof(err)), 0,
+	loader_path_init(&pp, NULL, 0);
+	is_int(loader_find(&pp, "good", &p, err, sizeof(err)), 0,
 	       "find through CONCBENCH_PLUGIN_PATH=B:A");
 	snprintf(path, sizeof(path), "%s/good.so", dir_b);
 	is_str(p.path, path, "its first directory wins");
-	plugin_close(&p);
-	is_int(plugin_find(&pp, "crash", &p, err, sizeof(err)), 0,
+	loader_close(&p);
+	is_int(loader_find(&pp, "crash", &p, err, sizeof(err)), 0,
 	       "and the second is searched too");
-	plugin_close(&p);
-	plugin_path_free(&pp);
+	loader_close(&p);
+	loader_path_free(&pp);
 	unsetenv("CONCBENCH_PLUGIN_PATH");
 }
 
-/* Runs plugin_list with stderr going to a string. */
+/* Runs loader_list with stderr going to a string. */
 static int list_capturing(const struct plugin_path *pp, struct plugin **list,
                           size_t *len, char *text, size_t textlen)
 {
@@ -417,7 +417,7 @@ static int list_capturing(const struct plugin_path *pp, struct plugin **list,
 	fflush(stderr);
 	saved = dup(2);
 	dup2(fileno(tmp), 2);
-	rc = plugin_list(pp, list, len);
+	rc = loader_list(pp, list, len);
 	fflush(stderr);
 	dup2(saved, 2);
 	close(saved);
@@ -447,7 +447,7 @@ static void test_list(void)
 	size_t len = 0, i;
 
 	is_int(list_capturing(&pp, &list, &len, text, sizeof(text)), 0,
-	       "plugin_list of A, a missing dir, B");
+	       "loader_list of A, a missing dir, B");
 	is_int(len, 4, "four plugins");
 	for (i = 0; i < len && i < 4; i++)
 		is_str(list[i].desc->name, names[i], "sorted: %zu is %s", i,
@@ -476,20 +476,20 @@ static void test_list(void)
 	ok(strstr(text, line) != NULL, "notso.so skipped with its reason");
 	if (count_lines(text) != 3)
 		diag("stderr was:\n%s", text);
-	plugin_list_free(list, len);
+	loader_list_free(list, len);
 
 	diag_quiet = 1;
 	is_int(list_capturing(&pp, &list, &len, text, sizeof(text)), 0,
-	       "plugin_list, quiet");
+	       "loader_list, quiet");
 	is_int(len, 4, "the same four plugins");
 	is_str(text, "", "and no warnings");
-	plugin_list_free(list, len);
+	loader_list_free(list, len);
 	diag_quiet = 0;
 
 	pp.len = 0;
 	list = (struct plugin *)&pp;
 	is_int(list_capturing(&pp, &list, &len, text, sizeof(text)), 0,
-	       "plugin_list of no directories");
+	       "loader_list of no directories");
 	is_int(len, 0, "is empty");
 	ok(list == NULL, "and NULL");
 }

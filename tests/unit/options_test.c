@@ -19,7 +19,7 @@
 
 #include "fetch.h"
 #include "jobs.h"
-#include "plugin.h"
+#include "loader.h"
 #include "diag.h"
 #include "scenario.h"
 #include "tap.h"
@@ -341,7 +341,7 @@ int main(void)
 	srcdir = getenv("srcdir");
 	if (!srcdir)
 		srcdir = ".";
-	if (!ok(plugin_open(TEST_PLUGIN_DIR "/good.so", &good, err,
+	if (!ok(loader_open(TEST_PLUGIN_DIR "/good.so", &good, err,
 	                    sizeof(err)) == 0,
 	        "good.so loads")) {
 		diag("%s", err);
@@ -351,6 +351,6 @@ int main(void)
 	test_bind_bad(good.desc->options);
 	test_bind_local();
 	test_host_options(&good);
-	plugin_close(&good);
+	loader_close(&good);
 	return done_testing();
 }

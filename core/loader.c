@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * plugin: finding, loading and checking strategy plugins. A plugin is a
+ * loader: finding, loading and checking strategy plugins. A plugin is a
  * shared object exporting concbench_plugin_entry; it is loaded with
  * dlopen(RTLD_NOW | RTLD_LOCAL) and refused, with the file and the reason,
  * when its descriptor does not match this host's ABI.
@@ -9,7 +9,7 @@
 
 #include <stdio.h>
 
-#include "plugin.h"
+#include "loader.h"
 
 #include <dirent.h>
 #include <dlfcn.h>
@@ -70,7 +70,7 @@ static int running_uninstalled(void)
 	return strcmp(exe, build) == 0;
 }
 
-int plugin_path_init(struct plugin_path *pp, char *const *cli_dirs,
+int loader_path_init(struct plugin_path *pp, char *const *cli_dirs,
                      size_t cli_len)
 {
 	const char *env = getenv("CONCBENCH_PLUGIN_PATH");
@@ -94,7 +94,7 @@ int plugin_path_init(struct plugin_path *pp, char *const *cli_dirs,
 	return rc ? -1 : 0;
 }
 
-void plugin_path_free(struct plugin_path *pp)
+void loader_path_free(struct plugin_path *pp)
 {
 	size_t i;
 
@@ -181,7 +181,7 @@ static int check_descriptor(const struct concbench_plugin *d, char *why,
 	return check_options(d->options, why, len);
 }
 
-int plugin_open(const char *file, struct plugin *p, char *err, size_t errlen)
+int loader_open(const char *file, struct plugin *p, char *err, size_t errlen)
 {
 	concbench_plugin_entry_fn entry;
 	char why[512];
@@ -228,7 +228,7 @@ fail:
 	return -1;
 }
 
-void plugin_close(struct plugin *p)
+void loader_close(struct plugin *p)
 {
 	if (p->dl)
 		dlclose(p->dl);
@@ -237,17 +237,17 @@ void plugin_close(struct plugin *p)
 }
 
 /* Open DIR/NAME.so, which must hold the plugin called NAME. */
-static int plugin_open_named(const char *file, const char *name,
-                             struct plugin *p, char *err, size_t errlen)
+static int open_named(const char *file, const char *name, struct plugin *p,
+                      char *err, size_t errlen)
 {
-	if (plugin_open(file, p, err, errlen) < 0)
+	if (loader_open(file, p, err, errlen) < 0)
 		return -1;
 	if (strcmp(p->desc->name, name) != 0) {
 		snprintf(err, errlen,
 		         "%s: the plugin calls itself '%s'; its file must be "
 		         "named %s.so",
 		         file, p->desc->name, p->desc->name);
-		plugin_close(p);
+		loader_close(p);
 		return -1;
 	}
 	return 0;
@@ -259,7 +259,7 @@ static int is_file(const char *path)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-int plugin_find(const struct plugin_path *pp, const char *name,
+int loader_find(const struct plugin_path *pp, const char *name,
                 struct plugin *p, char *err, size_t errlen)
 {
 	size_t i, len = strlen(name), used = 0;
@@ -271,7 +271,7 @@ int plugin_find(const struct plugin_path *pp, const char *name,
 			snprintf(file, sizeof(file), "./%s", name);
 			name = file;
 		}
-		return plugin_open(name, p, err, errlen);
+		return loader_open(name, p, err, errlen);
 	}
 	if (!valid_name(name)) {
 		snprintf(err, errlen,
@@ -284,7 +284,7 @@ int plugin_find(const struct plugin_path *pp, const char *name,
 		snprintf(file, sizeof(file), "%s/%s.so", pp->dirs[i], name);
 		if (!is_file(file))
 			continue;
-		return plugin_open_named(file, name, p, err, errlen);
+		return open_named(file, name, p, err, errlen);
 	}
 	used = (size_t)snprintf(
 	    err, errlen, "no plugin '%s' (looked for %s.so in", name, name);
@@ -312,7 +312,7 @@ static int listed(const struct plugin *list, size_t len, const char *name)
 	return 0;
 }
 
-int plugin_list(const struct plugin_path *pp, struct plugin **out, size_t *len)
+int loader_list(const struct plugin_path *pp, struct plugin **out, size_t *len)
 {
 	struct plugin *list = NULL;
 	size_t n = 0, i;
@@ -337,16 +337,15 @@ int plugin_list(const struct plugin_path *pp, struct plugin **out, size_t *len)
 			/* shadowed by an earlier directory */
 			if (!is_file(file) || listed(list, n, name))
 				continue;
-			if (plugin_open_named(file, name, &p, err,
-			                      sizeof(err)) < 0) {
+			if (open_named(file, name, &p, err, sizeof(err)) < 0) {
 				diag_warn("skipping %s", err);
 				continue;
 			}
 			grown = realloc(list, (n + 1) * sizeof(*list));
 			if (!grown) {
-				plugin_close(&p);
+				loader_close(&p);
 				closedir(dir);
-				plugin_list_free(list, n);
+				loader_list_free(list, n);
 				return -1;
 			}
 			list = grown;
@@ -361,12 +360,12 @@ int plugin_list(const struct plugin_path *pp, struct plugin **out, size_t *len)
 	return 0;
 }
 
-void plugin_list_free(struct plugin *list, size_t len)
+void loader_list_free(struct plugin *list, size_t len)
 {
 	size_t i;
 
 	for (i = 0; i < len; i++)
-		plugin_close(&list[i]);
+		loader_close(&list[i]);
 	free(list);
 }
 
@@ -383,7 +382,7 @@ static const char *type_name(enum concbench_option_type type)
 	return "?";
 }
 
-void plugin_describe(const struct plugin *p, FILE *out)
+void loader_describe(const struct plugin *p, FILE *out)
 {
 	const struct concbench_option *o = p->desc->options;
 

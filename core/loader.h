@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * plugin: finding, loading and checking strategy plugins. A plugin is a
+ * loader: finding, loading and checking strategy plugins. A plugin is a
  * shared object exporting concbench_plugin_entry; it is loaded with
  * dlopen(RTLD_NOW | RTLD_LOCAL) and refused, with the file and the reason,
  * when its descriptor does not match this host's ABI.
  */
-#ifndef CB_PLUGIN_H
-#define CB_PLUGIN_H
+#ifndef CB_LOADER_H
+#define CB_LOADER_H
 
 #include <concbench/plugin.h>
 #include <stddef.h>
@@ -29,19 +29,19 @@ struct plugin_path {
  * directory of $CONCBENCH_PLUGIN_PATH (colon-separated), the build tree
  * when this binary runs from it, then the installed plugin directory.
  */
-int plugin_path_init(struct plugin_path *pp, char *const *cli_dirs,
+int loader_path_init(struct plugin_path *pp, char *const *cli_dirs,
                      size_t cli_len);
-void plugin_path_free(struct plugin_path *pp);
+void loader_path_free(struct plugin_path *pp);
 
 /* Load and check one file. 0, or -1 with "FILE: reason" in err. */
-int plugin_open(const char *file, struct plugin *p, char *err, size_t errlen);
+int loader_open(const char *file, struct plugin *p, char *err, size_t errlen);
 
 /*
  * Load the plugin called `name` (DIR/NAME.so, first directory that has
  * one), or the file `name` if it contains a '/' or ends in ".so".
  * 0, or -1 with the reason in err.
  */
-int plugin_find(const struct plugin_path *pp, const char *name,
+int loader_find(const struct plugin_path *pp, const char *name,
                 struct plugin *p, char *err, size_t errlen);
 
 /*
@@ -49,12 +49,12 @@ int plugin_find(const struct plugin_path *pp, const char *name,
  * sorted by name. Files that fail to load are reported as warnings and
  * skipped. 0, or -1 if out of memory.
  */
-int plugin_list(const struct plugin_path *pp, struct plugin **out, size_t *len);
+int loader_list(const struct plugin_path *pp, struct plugin **out, size_t *len);
 
-void plugin_close(struct plugin *p);
-void plugin_list_free(struct plugin *list, size_t len);
+void loader_close(struct plugin *p);
+void loader_list_free(struct plugin *list, size_t len);
 
 /* Print the plugin's name, file, summary and options (--plugin-help). */
-void plugin_describe(const struct plugin *p, FILE *out);
+void loader_describe(const struct plugin *p, FILE *out);
 
 #endif
