@@ -350,12 +350,14 @@ int cli_parse(int argc, char **argv, struct cli_options *o)
 	       -1) {
 		switch (c) {
 		case 'r':
-			if (parse_number("--repeat", optarg, 1, 1000, &v))
+			if (parse_number("--repeat", optarg, 1,
+			                 SCENARIO_MAX_REPEAT, &v))
 				return EXIT_USAGE;
 			o->repeat = (unsigned)v;
 			break;
 		case 'n':
-			if (parse_number("--loops", optarg, 1, 1000000, &v))
+			if (parse_number("--loops", optarg, 1,
+			                 SCENARIO_MAX_LOOPS, &v))
 				return EXIT_USAGE;
 			o->loops = (unsigned)v;
 			break;
@@ -381,7 +383,8 @@ int cli_parse(int argc, char **argv, struct cli_options *o)
 			o->dry_run = 1;
 			break;
 		case OPT_DEADLINE:
-			if (parse_number("--deadline", optarg, 1, 31536000, &v))
+			if (parse_number("--deadline", optarg, 1,
+			                 SCENARIO_MAX_DEADLINE_S, &v))
 				return EXIT_USAGE;
 			o->deadline_s = (unsigned)v;
 			break;

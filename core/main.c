@@ -28,10 +28,7 @@ struct run {
 	struct cli_options opts;
 	struct plugin_path path;
 	struct scenario scn;
-	struct strategy_spec *specs; /* the strategies to run */
-	struct plugin *plugins;      /* loaded, one per spec */
-	size_t nstrat;
-	int owns_specs; /* specs were made here, not scn's */
+	struct strategy_set set;
 	struct cell *cells;
 	struct cell_result *results;
 	size_t ncells;
@@ -79,95 +76,6 @@ static int plugin_help(struct run *run)
 	}
 	loader_describe(&p, stdout);
 	loader_close(&p);
-	return 0;
-}
-
-/* -s NAME picks the scenario's strategy of that name, or a bare plugin. */
-static int choose_strategies(struct run *run)
-{
-	struct cli_options *o = &run->opts;
-	size_t i, j;
-
-	if (o->strategy_len == 0 && run->scn.strategy_len > 0) {
-		run->specs = run->scn.strategies;
-		run->nstrat = run->scn.strategy_len;
-		return 0;
-	}
-	run->owns_specs = 1;
-	if (o->strategy_len == 0) {
-		/* every installed plugin, by name */
-		struct plugin *list;
-		size_t n;
-		if (loader_list(&run->path, &list, &n) < 0)
-			return -1;
-		run->specs = calloc(n ? n : 1, sizeof(*run->specs));
-		for (i = 0; run->specs && i < n; i++)
-			if (strategy_spec_init(&run->specs[run->nstrat],
-			                       list[i].desc->name) == 0)
-				run->nstrat++;
-		loader_list_free(list, n);
-		if (!run->specs)
-			return -1;
-		if (run->nstrat == 0) {
-			diag_error("no plugins found; see concbench "
-			           "--list-plugins");
-			return -1;
-		}
-		return 0;
-	}
-	run->specs = calloc(o->strategy_len, sizeof(*run->specs));
-	if (!run->specs)
-		return -1;
-	for (i = 0; i < o->strategy_len; i++) {
-		const struct strategy_spec *named = NULL;
-		struct strategy_spec *spec = &run->specs[i];
-
-		for (j = 0; j < run->scn.strategy_len; j++)
-			if (strcmp(run->scn.strategies[j].label,
-			           o->strategies[i]) == 0)
-				named = &run->scn.strategies[j];
-		if ((named ? strategy_spec_copy(spec, named)
-		           : strategy_spec_init(spec, o->strategies[i])) < 0)
-			return -1;
-		run->nstrat = i + 1;
-		for (j = 0; j < i; j++)
-			if (strcmp(run->specs[j].label, spec->label) == 0) {
-				diag_error("-s %s is given twice",
-				           o->strategies[i]);
-				return -1;
-			}
-	}
-	return 0;
-}
-
-/* Load every chosen plugin and bind its options; errors point at the file. */
-static int load_strategies(struct run *run)
-{
-	char err[2048];
-	size_t i;
-
-	run->plugins = calloc(run->nstrat, sizeof(*run->plugins));
-	if (!run->plugins)
-		return -1;
-	for (i = 0; i < run->nstrat; i++) {
-		struct strategy_spec *spec = &run->specs[i];
-
-		if (loader_find(&run->path, spec->plugin, &run->plugins[i], err,
-		                sizeof(err)) < 0) {
-			if (spec->line) /* like every scenario error */
-				fprintf(stderr, "%s:%u:%u: %s\n", run->scn.path,
-				        spec->line, spec->col, err);
-			else
-				diag_error("%s", err);
-			return -1;
-		}
-		if (scenario_bind_options(spec, run->plugins[i].desc->options,
-		                          run->scn.path, err,
-		                          sizeof(err)) < 0) {
-			fprintf(stderr, "%s\n", err);
-			return -1;
-		}
-	}
 	return 0;
 }
 
@@ -295,19 +203,27 @@ static int measure(struct run *run, struct run_config *cfg)
 static int prepare(struct run *run, struct run_config *cfg)
 {
 	char err[DIAG_ERR_MAX];
+	int rc;
 
 	if (scenario_load(run->opts.scenario, &run->scn, err, sizeof(err)) <
 	    0) {
 		fprintf(stderr, "%s\n", err);
 		return EXIT_USAGE;
 	}
-	if (choose_strategies(run) < 0 || load_strategies(run) < 0)
+	rc = strategy_set_load(&run->set, &run->scn, run->opts.strategies,
+	                       run->opts.strategy_len, &run->path, err,
+	                       sizeof(err));
+	if (rc == STRATEGY_ERR_AT)
+		fprintf(stderr, "%s\n", err);
+	else if (rc < 0)
+		diag_error("%s", err);
+	if (rc < 0)
 		return EXIT_USAGE;
 	cfg->scn = &run->scn;
 	cfg->repeat = run->opts.repeat ? run->opts.repeat : run->scn.repeat;
 	cfg->loops = run->opts.loops ? run->opts.loops : run->scn.loops;
-	run->cells = runner_plan(&run->scn, run->specs, run->plugins,
-	                         run->nstrat, &run->ncells);
+	run->cells = runner_plan(&run->scn, run->set.specs, run->set.plugins,
+	                         run->set.len, &run->ncells);
 	run->results =
 	    calloc(run->ncells ? run->ncells : 1, sizeof(*run->results));
 	if (!run->cells || !run->results) {
@@ -363,15 +279,7 @@ static void run_free(struct run *run)
 		cell_result_free(&run->results[i]);
 	free(run->results);
 	free(run->cells);
-	if (run->plugins)
-		for (i = 0; i < run->nstrat; i++)
-			loader_close(&run->plugins[i]);
-	free(run->plugins);
-	if (run->owns_specs) {
-		for (i = 0; i < run->nstrat; i++)
-			strategy_spec_free(&run->specs[i]);
-		free(run->specs);
-	}
+	strategy_set_free(&run->set);
 	if (run->json && run->json != stdout)
 		fclose(run->json);
 	scenario_free(&run->scn);

@@ -10,30 +10,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "number.h"
 #include "serverconf.h"
+#include "strategy.h"
 #include "urlset.h"
-
-struct concbench_option;
-
-/* A strategy option as written in the scenario, or a declared default. */
-struct option_value {
-	char *name;
-	char *text;                          /* scalar text */
-	unsigned line, col;                  /* of the value; 0: default */
-	unsigned key_line, key_col;          /* of the name */
-	int quoted;                          /* the value was quoted */
-	const struct concbench_option *decl; /* set by scenario_bind_options */
-	int64_t number;                      /* INT and BOOL, once bound */
-};
-
-struct strategy_spec {
-	char *label;        /* the name results are shown under */
-	char *plugin;       /* plugin name, or a path to a .so */
-	unsigned line, col; /* where the strategy is named */
-	struct option_value *options;
-	size_t option_count;
-};
+#include "urlsource.h"
 
 /* request: how every job's request is made. */
 struct request_spec {
@@ -41,17 +21,6 @@ struct request_spec {
 	char **headers; /* "Name: value" */
 	size_t header_len;
 	char *body; /* a template ({i}, {date}); NULL: none */
-};
-
-/* urls.discover: the job set is found through a paginated list API. */
-struct discover_spec {
-	char *url;          /* the list endpoint */
-	char *method;       /* default POST */
-	char *body;         /* a template ({start}, {per_page}) */
-	char *content_type; /* NULL: a form body */
-	char *more_header;  /* default "More" */
-	unsigned per_page;  /* default 5 */
-	unsigned max_pages; /* default 1000 */
 };
 
 /* check: what makes a response a success. */
@@ -90,7 +59,8 @@ struct scenario {
 	struct check_spec check;
 };
 
-/* Parse `path`. 0, or -1 with "FILE:LINE:COL: message" in err. */
+/* Parse `path`. 0, or -1 with "FILE:LINE:COL: message" in err (of
+ * DIAG_ERR_MAX bytes). */
 int scenario_load(const char *path, struct scenario *scn, char *err,
                   size_t errlen);
 void scenario_free(struct scenario *scn);
@@ -98,28 +68,10 @@ void scenario_free(struct scenario *scn);
 /* The scenario's URLs go to the embedded server (which then runs). */
 int scenario_uses_server(const struct scenario *scn);
 
-/*
- * Check a strategy's options against the plugin's declarations (a
- * NULL-name ended array, or NULL), convert INT and BOOL values, and add the
- * declared defaults of options the scenario leaves out. 0, or -1 with
- * "FILE:LINE:COL: message" in err (file is the scenario's path).
- */
-int scenario_bind_options(struct strategy_spec *spec,
-                          const struct concbench_option *decls,
-                          const char *file, char *err, size_t errlen);
-
-/* The bound option `name` of spec, or NULL. */
-const struct option_value *strategy_option(const struct strategy_spec *spec,
-                                           const char *name);
-
-/* Fill spec for a plugin named on the command line: no options. */
-int strategy_spec_init(struct strategy_spec *spec, const char *plugin);
-/* A deep copy of src (its options not yet bound). 0, or -1 if out of memory. */
-int strategy_spec_copy(struct strategy_spec *dst,
-                       const struct strategy_spec *src);
-void strategy_spec_free(struct strategy_spec *spec);
-
-/* How integers are written in scenarios and on the command line. */
-#define SCENARIO_INT_SYNTAX (NUMBER_MINUS | NUMBER_PLUS | NUMBER_UNDERSCORE)
+/* The limits of repeat, loops and deadline_s, which the command line
+ * overrides within the same bounds. */
+#define SCENARIO_MAX_REPEAT 1000u
+#define SCENARIO_MAX_LOOPS 1000000u
+#define SCENARIO_MAX_DEADLINE_S 31536000u
 
 #endif

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * loader_test: finding, loading and checking plugins (core/plugin.c) with
+ * loader_test: finding, loading and checking plugins (core/loader.c) with
  * the test plugins built as real shared objects in tests/plugins/.libs:
  * the exact reason loader_open() gives for each broken one, the search
  * path (--plugin-dir, CONCBENCH_PLUGIN_PATH), loader_find() by name and by

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 
 #include "number.h"
-#include "scenario.h"
+#include "schema.h"
 #include "tap.h"
 
 static void test_parse_int(void)
@@ -42,8 +42,7 @@ static void test_parse_int(void)
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		int64_t v = 12345;
-		int rc =
-		    number_parse_int(cases[i].text, SCENARIO_INT_SYNTAX, &v);
+		int rc = number_parse_int(cases[i].text, SCHEMA_INT_SYNTAX, &v);
 		is_int(rc, cases[i].rc, "parse_int(\"%s\") returns %d",
 		       cases[i].text, cases[i].rc);
 		is_int(v, cases[i].rc ? 12345 : cases[i].value,

@@ -6,8 +6,7 @@
  * "# expect: LINE:COL: MESSAGE" (or "# expect: -: MESSAGE" for an error
  * that has no position), and the error must be exactly "PATH:LINE:COL: "
  * followed by text that contains MESSAGE. The files in tests/scenarios/good
- * must load, and their values are checked one by one here, as are
- * strategy_spec_init(). The scenarios in
+ * must load, and their values are checked one by one here. The scenarios in
  * tests/scenarios/sources read URL files there; their errors name the URL
  * file's line, so they are checked here rather than by "# expect:".
  */
@@ -702,26 +701,6 @@ static void test_url_files(void)
 	unlink(spath);
 }
 
-static void test_spec_init(void)
-{
-	struct strategy_spec spec;
-
-	is_int(strategy_spec_init(&spec, "threadpool"), 0, "spec for a name");
-	is_str(spec.plugin, "threadpool", "plugin");
-	is_str(spec.label, "threadpool", "label");
-	is_int(spec.option_count, 0, "no options");
-	strategy_spec_free(&spec);
-	ok(spec.plugin == NULL && spec.label == NULL, "spec freed and cleared");
-
-	is_int(strategy_spec_init(&spec, "../x/my-way.so"), 0,
-	       "spec for a path");
-	is_str(spec.plugin, "../x/my-way.so", "plugin is the path");
-	is_str(spec.label, "my-way", "label is the base name");
-	strategy_spec_free(&spec);
-
-	is_int(strategy_spec_init(&spec, ""), -1, "an empty name is refused");
-}
-
 int main(void)
 {
 	srcdir = getenv("srcdir");
@@ -740,6 +719,5 @@ int main(void)
 	test_latency_models();
 	test_uses_server();
 	test_url_files();
-	test_spec_init();
 	return done_testing();
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * options_test: binding a strategy's scenario options to the options its
- * plugin declares (scenario_bind_options, strategy_option), against the
+ * strategy_test: strategy specs (strategy_spec_init), and binding a
+ * strategy's scenario options to the options its plugin declares
+ * (strategy_bind_options, strategy_option), against the
  * declarations of the real test plugin good.so and a few local arrays, and
  * the option services a plugin reads them through (host->option_int,
  * host->option_string).
@@ -61,7 +62,7 @@ static void test_bind_good(const struct concbench_option *decls)
 		return;
 	}
 	for (i = 0; i < 3; i++)
-		if (!is_int(scenario_bind_options(&scn.strategies[i], decls,
+		if (!is_int(strategy_bind_options(&scn.strategies[i], decls,
 		                                  scn.path, err, sizeof(err)),
 		            0, "strategy %zu binds", i))
 			diag("%s", err);
@@ -161,7 +162,7 @@ static void test_bind_bad(const struct concbench_option *decls)
 		if (!ok(load(file, &scn) == 0, "%s: loads", de->d_name))
 			continue;
 		snprintf(prefix, sizeof(prefix), "%s:%u:%u: ", file, l, c);
-		is_int(scenario_bind_options(&scn.strategies[0], decls, file,
+		is_int(strategy_bind_options(&scn.strategies[0], decls, file,
 		                             err, sizeof(err)),
 		       -1, "%s: binding fails", de->d_name);
 		if (!ok(strncmp(err, prefix, strlen(prefix)) == 0 &&
@@ -197,7 +198,7 @@ static void test_bind_local(void)
 
 	file = fixture("bind", "unknown_option.yaml");
 	if (load(file, &scn) == 0) {
-		is_int(scenario_bind_options(&scn.strategies[0], NULL, file,
+		is_int(strategy_bind_options(&scn.strategies[0], NULL, file,
 		                             err, sizeof(err)),
 		       -1, "an option for a plugin without options");
 		snprintf(want, sizeof(want),
@@ -205,11 +206,11 @@ static void test_bind_local(void)
 		         "'worker' (it takes no options)",
 		         file);
 		is_str(err, want, "says it takes no options");
-		is_int(scenario_bind_options(&scn.strategies[0], none, file,
+		is_int(strategy_bind_options(&scn.strategies[0], none, file,
 		                             err, sizeof(err)),
 		       -1, "an empty declaration array is no options");
 		is_str(err, want, "with the same message");
-		is_int(scenario_bind_options(&scn.strategies[0], bad_type, file,
+		is_int(strategy_bind_options(&scn.strategies[0], bad_type, file,
 		                             err, sizeof(err)),
 		       -1, "an option of an unknown type");
 		snprintf(want, sizeof(want),
@@ -224,18 +225,18 @@ static void test_bind_local(void)
 	if (load(file, &scn) == 0) {
 		struct strategy_spec *s = &scn.strategies[1];
 
-		is_int(scenario_bind_options(s, NULL, file, err, sizeof(err)),
+		is_int(strategy_bind_options(s, NULL, file, err, sizeof(err)),
 		       0, "no options, none declared: fine");
 		is_int(s->option_count, 0, "and nothing added");
 		is_int(
-		    scenario_bind_options(s, bad_int, file, err, sizeof(err)),
+		    strategy_bind_options(s, bad_int, file, err, sizeof(err)),
 		    -1, "a declared default that is not an integer");
 		snprintf(want, sizeof(want),
 		         "%s:16:13: plugin 'good' declares a bad default "
 		         "\"abc\" for option 'n'",
 		         file);
 		is_str(err, want, "is blamed on the plugin, at the strategy");
-		is_int(scenario_bind_options(&scn.strategies[0], bad_range,
+		is_int(strategy_bind_options(&scn.strategies[0], bad_range,
 		                             file, err, sizeof(err)),
 		       -1, "options set but not declared");
 		snprintf(want, sizeof(want),
@@ -246,7 +247,7 @@ static void test_bind_local(void)
 		scenario_free(&scn);
 	}
 	if (load(file, &scn) == 0) {
-		is_int(scenario_bind_options(&scn.strategies[1], bad_range,
+		is_int(strategy_bind_options(&scn.strategies[1], bad_range,
 		                             file, err, sizeof(err)),
 		       -1,
 		       "a default out of range, on a strategy without "
@@ -259,7 +260,7 @@ static void test_bind_local(void)
 		scenario_free(&scn);
 	}
 	if (load(file, &scn) == 0) {
-		is_int(scenario_bind_options(&scn.strategies[1], bad_bool, file,
+		is_int(strategy_bind_options(&scn.strategies[1], bad_bool, file,
 		                             err, sizeof(err)),
 		       -1, "a boolean default that is not true or false");
 		snprintf(want, sizeof(want),
@@ -286,7 +287,7 @@ static void test_host_options(const struct plugin *good)
 	if (load(file, &scn) != 0)
 		return;
 	jobs = jobs_create(1);
-	scenario_bind_options(&scn.strategies[0], good->desc->options, file,
+	strategy_bind_options(&scn.strategies[0], good->desc->options, file,
 	                      err, sizeof(err));
 	setup = (struct fetch_setup){.jobs = jobs,
 	                             .scn = &scn,
@@ -318,7 +319,7 @@ static void test_host_options(const struct plugin *good)
 	   "option_string unknown is NULL");
 
 	setup.spec = &scn.strategies[1];
-	scenario_bind_options(&scn.strategies[1], good->desc->options, file,
+	strategy_bind_options(&scn.strategies[1], good->desc->options, file,
 	                      err, sizeof(err));
 	is_int(host.option_int(&host, "offset", &v), -1,
 	       "option_int of an unset INT is -1");
@@ -331,6 +332,26 @@ static void test_host_options(const struct plugin *good)
 		good->desc->fini(&host, state);
 	jobs_destroy(jobs);
 	scenario_free(&scn);
+}
+
+static void test_spec_init(void)
+{
+	struct strategy_spec spec;
+
+	is_int(strategy_spec_init(&spec, "threadpool"), 0, "spec for a name");
+	is_str(spec.plugin, "threadpool", "plugin");
+	is_str(spec.label, "threadpool", "label");
+	is_int(spec.option_count, 0, "no options");
+	strategy_spec_free(&spec);
+	ok(spec.plugin == NULL && spec.label == NULL, "spec freed and cleared");
+
+	is_int(strategy_spec_init(&spec, "../x/my-way.so"), 0,
+	       "spec for a path");
+	is_str(spec.plugin, "../x/my-way.so", "plugin is the path");
+	is_str(spec.label, "my-way", "label is the base name");
+	strategy_spec_free(&spec);
+
+	is_int(strategy_spec_init(&spec, ""), -1, "an empty name is refused");
 }
 
 int main(void)
@@ -347,6 +368,7 @@ int main(void)
 		diag("%s", err);
 		return done_testing();
 	}
+	test_spec_init();
 	test_bind_good(good.desc->options);
 	test_bind_bad(good.desc->options);
 	test_bind_local();
