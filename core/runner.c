@@ -30,7 +30,7 @@
 #endif
 
 #include "diag.h"
-#include "fetch.h"
+#include "host.h"
 #include "jobs.h"
 #include "proctree.h"
 #include "statsclient.h"
@@ -209,33 +209,25 @@ cell_child(const struct run_config *cfg, const struct cell *cell,
            struct cell_shared *sh)
 {
 	const struct concbench_plugin *desc = cell->plugin->desc;
-	struct concbench_host host;
-	struct fetch_setup setup;
-	struct job_table *jobs;
-	void *state = NULL;
-	uint64_t extra;
-	size_t text_bytes;
-	char err[256];
-	unsigned r, l;
-
-	fetch_table_shape(cfg->scn, &extra, &text_bytes);
-	jobs = jobs_create_dynamic(cell->urls, extra, text_bytes);
-	if (!jobs)
-		child_fail(sh, "cannot map the job table: ", strerror(errno));
-	setup = (struct fetch_setup){
-	    .jobs = jobs,
+	struct host_config hc = {
 	    .scn = cfg->scn,
-	    .static_jobs = cell->urls,
+	    .spec = cell->spec,
+	    .urls = cell->urls,
+	    .concurrency = cell->concurrency,
 	    .base_url = cfg->base_url,
 	    .no_proxy = cfg->server_port != 0,
-	    .timeout_ms = cfg->scn->timeout_ms,
-	    .concurrency = cell->concurrency,
-	    .spec = cell->spec,
 	};
-	if (fetch_prepare(&setup, err, sizeof(err)) < 0)
+	struct concbench_host *services;
+	struct host *host;
+	void *state = NULL;
+	char err[DIAG_ERR_MAX];
+	unsigned r, l;
+
+	host = host_new(&hc, err, sizeof(err));
+	if (!host)
 		child_fail(sh, "cannot prepare the requests: ", err);
-	fetch_host_init(&host, &setup);
-	if (desc->init && desc->init(&host, &state) != 0)
+	services = host_services(host);
+	if (desc->init && desc->init(services, &state) != 0)
 		child_fail(sh, "the plugin's init failed", "");
 
 	for (r = 0; r < cfg->repeat && !sh->bad_loop; r++) {
@@ -249,12 +241,11 @@ cell_child(const struct run_config *cfg, const struct cell *cell,
 
 			atomic_store(&sh->at_repeat, r);
 			atomic_store(&sh->at_loop, l);
-			jobs_reset(jobs);
-			fetch_loop_begin(&setup);
+			host_loop_begin(host);
 			start = runner_now();
-			rc = desc->run(&host, state);
+			rc = desc->run(services, state);
 			total += runner_now() - start;
-			jobs_tally(jobs, &tally);
+			host_loop_tally(host, &tally);
 			add_loop(&rec, &tally);
 			if (rc != 0 || !loop_tally_clean(&tally)) {
 				sh->bad_loop = 1;
@@ -271,9 +262,8 @@ cell_child(const struct run_config *cfg, const struct cell *cell,
 		atomic_store(&sh->repeats_done, r + 1);
 	}
 	if (desc->fini)
-		desc->fini(&host, state);
-	fetch_release(&setup);
-	jobs_destroy(jobs);
+		desc->fini(services, state);
+	host_free(host);
 	/* _exit: the parent's stdio buffers and atexit handlers are not ours */
 	_exit(0);
 }

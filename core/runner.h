@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "diag.h"
 #include "jobs.h"
 #include "loader.h"
 #include "scenario.h"
@@ -25,7 +26,7 @@ struct cell {
 	unsigned concurrency;
 };
 
-#define CELL_STATUS_MAX 640
+#define CELL_STATUS_MAX (DIAG_ERR_MAX + 256)
 
 struct cell_result {
 	int ok;                       /* every loop of every repeat was clean */

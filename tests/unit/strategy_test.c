@@ -3,9 +3,7 @@
  * strategy_test: strategy specs (strategy_spec_init), and binding a
  * strategy's scenario options to the options its plugin declares
  * (strategy_bind_options, strategy_option), against the
- * declarations of the real test plugin good.so and a few local arrays, and
- * the option services a plugin reads them through (host->option_int,
- * host->option_string).
+ * declarations of the real test plugin good.so and a few local arrays.
  *
  * Each file in tests/scenarios/bind loads, and binding its first strategy
  * to good.so's options fails with "PATH:LINE:COL: " and the message of its
@@ -18,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fetch.h"
 #include "jobs.h"
 #include "loader.h"
 #include "diag.h"
@@ -272,68 +269,6 @@ static void test_bind_local(void)
 	}
 }
 
-/* The option services of struct concbench_host, and good.so reading them. */
-static void test_host_options(const struct plugin *good)
-{
-	struct scenario scn;
-	struct concbench_host host;
-	struct fetch_setup setup;
-	struct job_table *jobs;
-	const char *file = fixture("good", "options.yaml");
-	char err[DIAG_ERR_MAX];
-	void *state = NULL;
-	int64_t v;
-
-	if (load(file, &scn) != 0)
-		return;
-	jobs = jobs_create(1);
-	strategy_bind_options(&scn.strategies[0], good->desc->options, file,
-	                      err, sizeof(err));
-	setup = (struct fetch_setup){.jobs = jobs,
-	                             .scn = &scn,
-	                             .static_jobs = 1,
-	                             .timeout_ms = 1000,
-	                             .concurrency = 2,
-	                             .spec = &scn.strategies[0]};
-	fetch_host_init(&host, &setup);
-	is_int(host.size, sizeof(host), "host size");
-	is_int(host.abi_major, CONCBENCH_ABI_MAJOR, "host ABI major");
-	is_str(host.strategy, "set", "host strategy is the label");
-	is_int(host.concurrency, 2, "host concurrency");
-	is_int(host.jobs_hint, 1, "host jobs hint");
-
-	v = 0;
-	is_int(host.option_int(&host, "workers", &v), 0, "option_int INT");
-	is_int(v, 64, "option_int value");
-	v = 7;
-	is_int(host.option_int(&host, "keepalive", &v), 0, "option_int BOOL");
-	is_int(v, 0, "option_int BOOL value");
-	v = 7;
-	is_int(host.option_int(&host, "tag", &v), -1, "option_int STRING: -1");
-	is_int(v, 7, "value untouched");
-	is_int(host.option_int(&host, "nope", &v), -1, "option_int unknown");
-	is_str(host.option_string(&host, "tag"), "fast lane", "option_string");
-	ok(host.option_string(&host, "workers") == NULL,
-	   "option_string of an INT is NULL");
-	ok(host.option_string(&host, "nope") == NULL,
-	   "option_string unknown is NULL");
-
-	setup.spec = &scn.strategies[1];
-	strategy_bind_options(&scn.strategies[1], good->desc->options, file,
-	                      err, sizeof(err));
-	is_int(host.option_int(&host, "offset", &v), -1,
-	       "option_int of an unset INT is -1");
-	ok(host.option_string(&host, "note") == NULL,
-	   "option_string of an unset STRING is NULL");
-	is_int(good->desc->init(&host, &state), 0,
-	       "good.so's init reads its defaults");
-	ok(state != NULL, "and keeps a state");
-	if (state)
-		good->desc->fini(&host, state);
-	jobs_destroy(jobs);
-	scenario_free(&scn);
-}
-
 static void test_spec_init(void)
 {
 	struct strategy_spec spec;
@@ -372,7 +307,6 @@ int main(void)
 	test_bind_good(good.desc->options);
 	test_bind_bad(good.desc->options);
 	test_bind_local();
-	test_host_options(&good);
 	loader_close(&good);
 	return done_testing();
 }

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * host: the host of the plugin ABI in a measurement process: the services
+ * of struct concbench_host (jobs, curl handles configured by request.c,
+ * results checked by check.c or read by discovery.c, options, logging)
+ * over the cell's shared job table, which it owns.
+ */
+#ifndef CB_HOST_H
+#define CB_HOST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct concbench_host;
+struct loop_tally;
+struct scenario;
+struct strategy_spec;
+
+/* What a cell's host serves. */
+struct host_config {
+	const struct scenario *scn;
+	const struct strategy_spec *spec; /* options bound */
+	uint64_t urls;                    /* the cell's URL count */
+	unsigned concurrency;
+	const char *base_url; /* where relative URLs go, or NULL */
+	int no_proxy;         /* the embedded server: never via a proxy */
+};
+
+struct host;
+
+/* NULL with the reason in err. cfg's pointers must outlive the host. */
+struct host *host_new(const struct host_config *cfg, char *err, size_t errlen);
+void host_free(struct host *h);
+
+/* The services to hand to the plugin; as long-lived as h. */
+struct concbench_host *host_services(struct host *h);
+
+/* Before each loop: forget the last one, seed the discovery. */
+void host_loop_begin(struct host *h);
+/* After it: what it did. */
+void host_loop_tally(struct host *h, struct loop_tally *out);
+
+#endif
