@@ -40,10 +40,15 @@ int json_object_int(const char *text, size_t len, const char *key,
 int json_object_string(const char *text, size_t len, const char *key, char *out,
                        size_t size);
 
+/* The length of the well-formed UTF-8 sequence at s, of `left` bytes
+ * (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF),
+ * or 0 if there is none. */
+size_t json_utf8_length(const unsigned char *s, size_t left);
+
 /*
- * The writer: values are appended in order, commas placed by the writer.
- * Containers nested at most pretty_depth deep put each member on its own
- * line, indented by two spaces per level, with ": " and ", " inside the
+ * The writer (json_out.c): values are appended in order, commas placed by the
+ * writer. Containers nested at most pretty_depth deep put each member on its
+ * own line, indented by two spaces per level, with ": " and ", " inside the
  * deeper ones; pretty_depth 0 writes everything on one line with no
  * blanks at all. Strings have their control characters escaped and each
  * byte that is not part of well-formed UTF-8 written as U+FFFD. Running

@@ -368,38 +368,3 @@ void loader_list_free(struct plugin *list, size_t len)
 		loader_close(&list[i]);
 	free(list);
 }
-
-static const char *type_name(enum concbench_option_type type)
-{
-	switch (type) {
-	case CONCBENCH_OPT_INT:
-		return "integer";
-	case CONCBENCH_OPT_BOOL:
-		return "boolean";
-	case CONCBENCH_OPT_STRING:
-		return "string";
-	}
-	return "?";
-}
-
-void loader_describe(const struct plugin *p, FILE *out)
-{
-	const struct concbench_option *o = p->desc->options;
-
-	fprintf(out, "%s: %s\n  file: %s\n", p->desc->name,
-	        p->desc->summary ? p->desc->summary : "", p->path);
-	if (!o || !o->name) {
-		fprintf(out, "  options: none\n");
-		return;
-	}
-	fprintf(out, "  options:\n");
-	for (; o->name; o++) {
-		fprintf(out, "    %s (%s", o->name, type_name(o->type));
-		if (o->type == CONCBENCH_OPT_INT && (o->min || o->max))
-			fprintf(out, ", %" PRId64 "..%" PRId64, o->min, o->max);
-		fprintf(out, ", default %s)\n",
-		        o->default_value ? o->default_value : "unset");
-		if (o->help)
-			fprintf(out, "        %s\n", o->help);
-	}
-}

@@ -54,7 +54,4 @@ int loader_list(const struct plugin_path *pp, struct plugin **out, size_t *len);
 void loader_close(struct plugin *p);
 void loader_list_free(struct plugin *list, size_t len);
 
-/* Print the plugin's name, file, summary and options (--plugin-help). */
-void loader_describe(const struct plugin *p, FILE *out);
-
 #endif

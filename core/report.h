@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * report: what a run prints: one timeit-style line per cell, the
- * comparison per (latency, url count, concurrency), and the JSON results
- * file.
+ * report: everything a run prints or writes: the plan (--dry-run), the
+ * progress line on a terminal, one timeit-style line per cell, the
+ * comparison per (latency, url count, concurrency), the messages that end
+ * a run early, the JSON results file, and the plugin listings. JSON goes
+ * through json.h's writer.
  */
 #ifndef CB_REPORT_H
 #define CB_REPORT_H
@@ -12,27 +14,70 @@
 
 #include "runner.h"
 
+struct plugin;
+
+/* Where a run's report goes. */
+struct report {
+	FILE *text;            /* result lines and comparison; NULL: none */
+	FILE *json;            /* the JSON document; NULL: none */
+	const char *json_path; /* as given: "-" is stdout */
+	int progress;          /* redraw a progress line on stderr */
+	int quiet;             /* the result lines only */
+};
+
+struct report_options {
+	const char *json_path; /* --json FILE, "-" for stdout; NULL: none */
+	int quiet;             /* -q */
+};
+
+/*
+ * Open the report of a run: the JSON file, if any (created or truncated
+ * now, so that an unwritable one is known before anything runs), text on
+ * stdout unless the JSON goes there, progress when stderr is a terminal
+ * and not quiet. 0, or -1 with the reason in err.
+ */
+int report_open(struct report *r, const struct report_options *o, char *err,
+                size_t errlen);
+/* The sink that reports the cells as the runner runs them. */
+struct run_sink report_sink(struct report *r);
+/*
+ * After the run: the comparison, what ended it early (on stderr), and the
+ * JSON document. 0, or -1 if the JSON could not be written (said on
+ * stderr).
+ */
+int report_finish(struct report *r, const struct plan *plan,
+                  const struct cell_result *results,
+                  const struct run_outcome *outcome);
+void report_close(struct report *r);
+
+/* --dry-run: the cells that would run, one a line. */
+void report_plan(FILE *out, const struct plan *plan);
+
 /*
  * What a cell varies in: "urls=100 concurrency=10", with "latency=300ms "
- * in front when the scenario lists several server latencies, and
+ * in front when the plan has several server latencies, and
  * "urls=discovered" when the URLs are discovered. Like snprintf.
  */
-int report_cell_params(const struct scenario *scn, const struct cell *cell,
+int report_cell_params(const struct plan *plan, const struct cell *cell,
                        char *buf, size_t len);
 
 /* "bing: eventloop urls=100 concurrency=10: 1 loop, best of 3: ..." and
- * a second line with the check's match count when it has one */
-void report_cell(FILE *out, const struct run_config *cfg,
-                 const struct cell *cell, const struct cell_result *res);
+ * a second line with the check's match count when it has one. */
+void report_cell(FILE *out, const struct plan *plan, const struct cell *cell,
+                 const struct cell_result *res);
 
-/* Per (url count, concurrency): the fastest strategy and the ratios. */
-void report_comparison(FILE *out, const struct scenario *scn,
-                       const struct cell *cells,
-                       const struct cell_result *results, size_t n);
+/* Per (latency, url count, concurrency): the fastest strategy and the
+ * ratios of the others. */
+void report_comparison(FILE *out, const struct plan *plan,
+                       const struct cell_result *results);
 
 /* The JSON document of concbench(1). 0, or -1 on a write error. */
-int report_json(FILE *out, const struct run_config *cfg,
-                const struct cell *cells, const struct cell_result *results,
-                size_t n);
+int report_json(FILE *out, const struct plan *plan,
+                const struct cell_result *results);
+
+/* --list-plugins: name, summary and file of each. */
+void report_plugins(FILE *out, const struct plugin *list, size_t n);
+/* --plugin-help: a plugin's name, file, summary and options. */
+void report_plugin_help(FILE *out, const struct plugin *p);
 
 #endif

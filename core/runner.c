@@ -1,44 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * runner: the plan (strategies x url counts x concurrencies) and the
- * measurement of each cell in a fresh child process: R repeats of L loops,
- * each loop checked for exactly-once completion, with the peak memory of
- * the child's process tree sampled by the parent.
+ * runner: carries out a plan: the embedded server, its statistics, one
+ * measurement per cell, the deadline and the signals.
  */
 #include "config.h"
 
 #include "runner.h"
 
-#include <errno.h>
-#include <inttypes.h>
-#include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
-#include <stdatomic.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <sys/time.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
-#ifdef HAVE_SYS_PRCTL_H
-#include <sys/prctl.h>
-#endif
 
-#include "diag.h"
-#include "host.h"
-#include "jobs.h"
-#include "proctree.h"
+#include "latency.h"
+#include "scenario.h"
+#include "serverproc.h"
 #include "statsclient.h"
-
-/* Memory sampling: often enough to see a cell's peak, cheap enough not to
- * disturb it (the interval grows when reading /proc gets slow). */
-#define SAMPLE_INTERVAL_MS 10
-#define SAMPLE_COST_FACTOR 20
 
 static volatile sig_atomic_t caught_signal;
 
@@ -47,10 +23,10 @@ static void on_signal(int sig)
 	caught_signal = sig;
 }
 
-void runner_catch_signals(void)
+static void catch_signals(void)
 {
-	struct sigaction sa;
 	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+	struct sigaction sa;
 	size_t i;
 
 	memset(&sa, 0, sizeof(sa));
@@ -61,452 +37,112 @@ void runner_catch_signals(void)
 		sigaction(sigs[i], &sa, NULL);
 }
 
-int runner_interrupted(void)
-{
-	return caught_signal;
-}
-
-struct cell *runner_plan(const struct scenario *scn,
-                         struct strategy_spec *specs,
-                         const struct plugin *plugins, size_t nstrat,
-                         size_t *ncells)
-{
-	/* Latencies are the embedded server's: without it, one pass. */
-	size_t nlat = scenario_uses_server(scn) ? scn->latency_len : 1;
-	size_t n = nlat * scn->url_count_len * scn->concurrency_len * nstrat;
-	struct cell *cells = calloc(n ? n : 1, sizeof(*cells));
-	size_t lat, u, c, s, k = 0;
-
-	if (!cells)
-		return NULL;
-	for (lat = 0; lat < nlat; lat++) {
-		for (u = 0; u < scn->url_count_len; u++) {
-			for (c = 0; c < scn->concurrency_len; c++) {
-				for (s = 0; s < nstrat; s++) {
-					struct cell *cell = &cells[k++];
-					cell->latency = lat;
-					cell->spec = &specs[s];
-					cell->plugin = &plugins[s];
-					cell->urls = scn->url_counts[u];
-					cell->concurrency = scn->concurrency[c];
-				}
-			}
-		}
-	}
-	*ncells = n;
-	return cells;
-}
-
-/* ---- shared between the measurement child and the parent ------------- */
-
-struct repeat_record {
-	double seconds_per_loop;
-	uint64_t ok, failed, bytes;
-	uint64_t jobs, matches; /* of the repeat's last loop */
-	uint64_t failures[JOB_FAIL_KINDS];
+/* What changes while the run goes on. */
+struct run_state {
+	const struct plan *plan;
+	struct server_process server;
+	size_t server_latency; /* what the running server serves */
+	char base_url[64];
+	struct cell_env env;
 };
 
-struct cell_shared {
-	size_t mapped;
-	_Atomic unsigned repeats_done;
-	_Atomic unsigned at_repeat, at_loop; /* where the child is */
-	int bad_loop;                        /* an unclean loop was seen */
-	int plugin_failed;                   /* run() returned nonzero */
-	struct loop_tally bad_tally;
-	struct repeat_record bad;      /* counted in the totals */
-	char failure[CELL_STATUS_MAX]; /* set before _exit(3) */
-	struct repeat_record repeats[];
-};
-
-double runner_now(void)
+/* The embedded server for the cell's latency: (re)started if need be. */
+static int serve(struct run_state *st, const struct cell *cell, char *err,
+                 size_t errlen)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
+	const struct plan *plan = st->plan;
+	struct server_config cfg;
+	char why[DIAG_ERR_MAX / 2];
 
-/*
- * Descriptors a cell may need: a blocking easy handle holds three (its
- * socket and a wake-up pair), plus what the process holds anyway.
- */
-#define FDS_PER_TRANSFER 3
-#define FDS_BASE 64
-
-/* Refuse a cell the descriptor limit cannot serve; 0 if it can run. */
-static int check_nofile(unsigned concurrency, char *why, size_t len)
-{
-	uint64_t need = (uint64_t)concurrency * FDS_PER_TRANSFER + FDS_BASE;
-	struct rlimit rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 ||
-	    rl.rlim_max == RLIM_INFINITY || (uint64_t)rl.rlim_max >= need)
+	if (!plan_serves(plan))
 		return 0;
-	snprintf(why, len,
-	         "refused: concurrency %u needs about %" PRIu64
-	         " file descriptors, and the hard limit is %" PRIu64
-	         " (raise it with ulimit -Hn, or lower the concurrency)",
-	         concurrency, need, (uint64_t)rl.rlim_max);
-	return -1;
-}
-
-/* Raise the soft descriptor limit: each connection needs descriptors. */
-static void raise_nofile_limit(void)
-{
-	struct rlimit rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
+	if (st->server.pid && st->server_latency == cell->latency)
+		return 0;
+	serverproc_stop(&st->server);
+	cfg = plan->scn->server;
+	cfg.latency = *plan_latency(plan, cell);
+	if (serverproc_spawn(&cfg, &st->server, why, sizeof(why)) < 0) {
+		snprintf(err, errlen,
+		         "%s: cannot start the embedded server: %s",
+		         plan->scn->path, why);
+		return -1;
 	}
+	st->server_latency = cell->latency;
+	snprintf(st->base_url, sizeof(st->base_url), "http://127.0.0.1:%u",
+	         st->server.port);
+	st->env.base_url = st->base_url;
+	st->env.no_proxy = 1;
+	return 0;
 }
 
-static void child_setup(pid_t parent)
+/* One cell, with the server's view of it when the server runs. */
+static enum cell_end measure(struct run_state *st, const struct cell *cell,
+                             struct cell_result *res)
 {
-	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
-	size_t i;
-
-	setpgid(0, 0);
-#ifdef HAVE_SYS_PRCTL_H
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-#endif
-	if (getppid() != parent)
-		_exit(3);
-	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		signal(sigs[i], SIG_DFL);
-	/*
-	 * CURLOPT_NOSIGNAL stops libcurl from ignoring SIGPIPE itself; a
-	 * write to a reset TLS peer must fail the transfer, not kill the
-	 * process (or a strategy's worker, which inherits this).
-	 */
-	signal(SIGPIPE, SIG_IGN);
-	raise_nofile_limit();
-}
-
-static void __attribute__((noreturn))
-child_fail(struct cell_shared *sh, const char *why, const char *detail)
-{
-	snprintf(sh->failure, sizeof(sh->failure), "%s%s", why, detail);
-	_exit(3);
-}
-
-/* Add one loop's counts to a repeat's. */
-static void add_loop(struct repeat_record *rec, const struct loop_tally *t)
-{
-	size_t k;
-
-	rec->ok += t->ok;
-	rec->failed += t->failed;
-	rec->bytes += t->bytes;
-	rec->jobs = t->jobs;
-	rec->matches = t->matches;
-	for (k = 0; k < JOB_FAIL_KINDS; k++)
-		rec->failures[k] += t->failures[k];
-}
-
-/* The measurement process: never returns. */
-static void __attribute__((noreturn))
-cell_child(const struct run_config *cfg, const struct cell *cell,
-           struct cell_shared *sh)
-{
-	const struct concbench_plugin *desc = cell->plugin->desc;
-	struct host_config hc = {
-	    .scn = cfg->scn,
-	    .spec = cell->spec,
-	    .urls = cell->urls,
-	    .concurrency = cell->concurrency,
-	    .base_url = cfg->base_url,
-	    .no_proxy = cfg->server_port != 0,
-	};
-	struct concbench_host *services;
-	struct host *host;
-	void *state = NULL;
+	unsigned port = st->server.pid ? st->server.port : 0;
 	char err[DIAG_ERR_MAX];
-	unsigned r, l;
-
-	host = host_new(&hc, err, sizeof(err));
-	if (!host)
-		child_fail(sh, "cannot prepare the requests: ", err);
-	services = host_services(host);
-	if (desc->init && desc->init(services, &state) != 0)
-		child_fail(sh, "the plugin's init failed", "");
-
-	for (r = 0; r < cfg->repeat && !sh->bad_loop; r++) {
-		struct repeat_record rec = {0};
-		double total = 0;
-
-		for (l = 0; l < cfg->loops; l++) {
-			struct loop_tally tally;
-			double start;
-			int rc;
-
-			atomic_store(&sh->at_repeat, r);
-			atomic_store(&sh->at_loop, l);
-			host_loop_begin(host);
-			start = runner_now();
-			rc = desc->run(services, state);
-			total += runner_now() - start;
-			host_loop_tally(host, &tally);
-			add_loop(&rec, &tally);
-			if (rc != 0 || !loop_tally_clean(&tally)) {
-				sh->bad_loop = 1;
-				sh->plugin_failed = rc != 0;
-				sh->bad_tally = tally;
-				sh->bad = rec;
-				break;
-			}
-		}
-		if (sh->bad_loop)
-			break;
-		rec.seconds_per_loop = total / cfg->loops;
-		sh->repeats[r] = rec;
-		atomic_store(&sh->repeats_done, r + 1);
-	}
-	if (desc->fini)
-		desc->fini(services, state);
-	host_free(host);
-	/* _exit: the parent's stdio buffers and atexit handlers are not ours */
-	_exit(0);
-}
-
-static int open_pidfd(pid_t pid)
-{
-#ifdef SYS_pidfd_open
-	return (int)syscall(SYS_pidfd_open, pid, 0);
-#else
-	(void)pid;
-	return -1;
-#endif
-}
-
-static void wait_a_little(int pidfd, int ms)
-{
-	if (pidfd >= 0) {
-		struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
-		poll(&pfd, 1, ms);
-	} else {
-		struct timespec ts = {0, (long)ms * 1000000L};
-		nanosleep(&ts, NULL);
-	}
-}
-
-/* Kill the child's process group, then reap the child. */
-static void kill_cell(pid_t pid, int *status, struct rusage *ru)
-{
-	kill(-pid, SIGKILL);
-	kill(pid, SIGKILL);
-	while (wait4(pid, status, 0, ru) < 0 && errno == EINTR)
-		;
-}
-
-/* Appends like snprintf at buf + *used. */
-static void append(char *buf, size_t len, size_t *used, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static void append(char *buf, size_t len, size_t *used, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (*used >= len)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(buf + *used, len - *used, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		*used += (size_t)n;
-}
-
-/* "repeat 1: 25 ok, 5 failed (status 5), 0 missing, 0 duplicated; ..." */
-static void describe_loop(const struct loop_tally *t, int plugin_failed,
-                          const char *where, char *buf, size_t len)
-{
-	size_t used = 0, k;
-	int first = 1;
-
-	append(buf, len, &used, "%s%s: %" PRIu64 " ok, %" PRIu64 " failed",
-	       plugin_failed ? "strategy failed in " : "", where, t->ok,
-	       t->failed);
-	for (k = 0; k < JOB_FAIL_KINDS; k++) {
-		if (!t->failures[k])
-			continue;
-		append(buf, len, &used, "%s%s %" PRIu64, first ? " (" : ", ",
-		       jobs_failure_name((enum job_failure)k), t->failures[k]);
-		first = 0;
-	}
-	append(buf, len, &used,
-	       "%s, %" PRIu64 " missing, %" PRIu64 " duplicated",
-	       first ? "" : ")", t->missing, t->duplicated);
-	if (t->x_missing || t->x_duplicated)
-		append(buf, len, &used,
-		       "; x of %" PRIu64 ": %" PRIu64 " never seen, %" PRIu64
-		       " seen twice or more",
-		       t->x_total, t->x_missing, t->x_duplicated);
-	if (t->first_error[0])
-		append(buf, len, &used, "; first error: %s", t->first_error);
-}
-
-static void describe_end(const struct cell_shared *sh, int status,
-                         const struct run_config *cfg, char *buf, size_t len)
-{
-	unsigned r = atomic_load(&sh->at_repeat) + 1;
-	unsigned l = atomic_load(&sh->at_loop) + 1;
-	char where[64];
-
-	if (cfg->loops > 1)
-		snprintf(where, sizeof(where), "repeat %u, loop %u", r, l);
-	else
-		snprintf(where, sizeof(where), "repeat %u", r);
-	if (WIFSIGNALED(status)) {
-		snprintf(buf, len, "crashed: killed by signal %d (%s) in %s",
-		         WTERMSIG(status), strsignal(WTERMSIG(status)), where);
-	} else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
-		if (sh->failure[0])
-			snprintf(buf, len, "%s", sh->failure);
-		else
-			snprintf(buf, len,
-			         "crashed: measurement process exited with "
-			         "status %d in %s",
-			         WEXITSTATUS(status), where);
-	} else if (sh->bad_loop) {
-		describe_loop(&sh->bad_tally, sh->plugin_failed, where, buf,
-		              len);
-	} else {
-		snprintf(buf, len, "ok");
-	}
-}
-
-static void add_totals(struct cell_result *res, const struct repeat_record *rec)
-{
-	size_t k;
-
-	res->requests_ok += rec->ok;
-	res->requests_failed += rec->failed;
-	res->bytes += rec->bytes;
-	res->jobs_per_loop = rec->jobs;
-	res->matches_per_loop = rec->matches;
-	for (k = 0; k < JOB_FAIL_KINDS; k++)
-		res->failures[k] += rec->failures[k];
-}
-
-int runner_run_cell(const struct run_config *cfg, const struct cell *cell,
-                    struct cell_result *res)
-{
-	size_t size = sizeof(struct cell_shared) +
-	              cfg->repeat * sizeof(struct repeat_record);
-	int sample_ms = SAMPLE_INTERVAL_MS, status = 0, pidfd, interrupted = 0;
-	int late = 0;
-	struct cell_shared *sh;
-	struct rusage ru;
-	pid_t pid, parent = getpid();
-	char err[DIAG_ERR_MAX];
-	unsigned r;
-
-	memset(res, 0, sizeof(*res));
-	res->ran = 1;
-	if (check_nofile(cell->concurrency, res->status, sizeof(res->status)))
-		return 0;
-	sh = mmap(NULL, size, PROT_READ | PROT_WRITE,
-	          MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (sh == MAP_FAILED) {
-		snprintf(res->status, sizeof(res->status),
-		         "cannot map shared memory: %s", strerror(errno));
-		return 0;
-	}
-	memset(sh, 0, size);
-	sh->mapped = size;
+	enum cell_end end;
 
 	/* The server's counters then describe this cell alone. */
-	if (cfg->server_port &&
-	    statsclient_reset(cfg->server_port, err, sizeof(err)) < 0)
+	if (port && statsclient_reset(port, err, sizeof(err)) < 0)
 		diag_warn("cannot reset the server's statistics: %s", err);
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		snprintf(res->status, sizeof(res->status), "cannot fork: %s",
-		         strerror(errno));
-		munmap(sh, size);
-		return 0;
-	}
-	if (pid == 0) {
-		child_setup(parent);
-		cell_child(cfg, cell, sh);
-	}
-	setpgid(pid, pid); /* also done by the child; whoever is first wins */
-	pidfd = open_pidfd(pid);
-	memset(&ru, 0, sizeof(ru));
-	for (;;) {
-		pid_t w = wait4(pid, &status, WNOHANG, &ru);
-		double t0;
-		uint64_t rss;
-
-		if (w == pid)
-			break;
-		if (w < 0 && errno != EINTR) {
-			kill_cell(pid, &status, &ru);
-			break;
-		}
-		if (caught_signal) {
-			kill_cell(pid, &status, &ru);
-			interrupted = 1;
-			break;
-		}
-		if (cfg->deadline > 0 && runner_now() >= cfg->deadline) {
-			kill_cell(pid, &status, &ru);
-			late = 1;
-			break;
-		}
-		t0 = runner_now();
-		rss = proctree_rss(pid);
-		if (rss > res->peak_rss)
-			res->peak_rss = rss;
-		sample_ms =
-		    (int)((runner_now() - t0) * 1000 * SAMPLE_COST_FACTOR);
-		if (sample_ms < SAMPLE_INTERVAL_MS)
-			sample_ms = SAMPLE_INTERVAL_MS;
-		wait_a_little(pidfd, sample_ms);
-	}
-	if (pidfd >= 0)
-		close(pidfd);
-	/* Whatever the plugin left behind in the child's group goes too. */
-	kill(-pid, SIGKILL);
-	if ((uint64_t)ru.ru_maxrss * 1024 > res->peak_rss)
-		res->peak_rss = (uint64_t)ru.ru_maxrss * 1024;
-	if (cfg->server_port && !interrupted)
-		res->has_server_stats =
-		    statsclient_read(cfg->server_port, &res->server, err,
-		                     sizeof(err)) == 0;
-	if (cfg->server_port && !interrupted && !res->has_server_stats)
+	end = cell_measure(st->plan, cell, &st->env, res);
+	if (!port || end == CELL_REFUSED || end == CELL_STOPPED)
+		return end;
+	res->has_server_stats =
+	    statsclient_read(port, &res->server, err, sizeof(err)) == 0;
+	if (!res->has_server_stats)
 		diag_warn("cannot read the server's statistics: %s", err);
-
-	res->repeats_done = atomic_load(&sh->repeats_done);
-	res->times = calloc(res->repeats_done ? res->repeats_done : 1,
-	                    sizeof(*res->times));
-	for (r = 0; r < res->repeats_done; r++) {
-		if (res->times)
-			res->times[r] = sh->repeats[r].seconds_per_loop;
-		add_totals(res, &sh->repeats[r]);
-	}
-	/* the bad repeat's earlier loops plus the bad loop itself */
-	if (sh->bad_loop)
-		add_totals(res, &sh->bad);
-	if (interrupted)
-		snprintf(res->status, sizeof(res->status),
-		         "interrupted by signal %d", caught_signal);
-	else if (late)
-		snprintf(res->status, sizeof(res->status),
-		         "stopped: the run's deadline passed in repeat %u",
-		         atomic_load(&sh->at_repeat) + 1);
-	else
-		describe_end(sh, status, cfg, res->status, sizeof(res->status));
-	res->ok = !interrupted && !late && strcmp(res->status, "ok") == 0 &&
-	          res->repeats_done == cfg->repeat;
-	if (res->times)
-		stats_summarize(res->times, res->repeats_done, &res->summary);
-	munmap(sh, size);
-	return interrupted ? -1 : late;
+	return end;
 }
 
-void cell_result_free(struct cell_result *res)
+void runner_run(const struct plan *plan, struct cell_result *results,
+                const struct run_sink *sink, struct run_outcome *out)
 {
-	free(res->times);
-	res->times = NULL;
+	struct run_state st;
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	memset(&st, 0, sizeof(st));
+	st.plan = plan;
+	st.env.base_url = plan->base_url;
+	st.env.stop = &caught_signal;
+	if (plan->deadline_s)
+		st.env.deadline = cell_now() + plan->deadline_s;
+	caught_signal = 0;
+	catch_signals();
+	out->end = RUN_COMPLETE;
+	for (i = 0; i < plan->ncells && out->end == RUN_COMPLETE; i++) {
+		const struct cell *cell = &plan->cells[i];
+		enum cell_end end;
+
+		if (serve(&st, cell, out->error, sizeof(out->error)) < 0) {
+			out->end = RUN_BROKEN;
+			break;
+		}
+		if (sink && sink->cell_begin)
+			sink->cell_begin(sink->arg, plan, i);
+		end = measure(&st, cell, &results[i]);
+		if (end == CELL_STOPPED) {
+			out->end = RUN_INTERRUPTED;
+			out->signal = caught_signal;
+			break;
+		}
+		if (end == CELL_LATE)
+			out->end = RUN_DEADLINE;
+		else
+			out->measured++;
+		if (!results[i].ok)
+			out->any_failed = 1;
+		if (sink && sink->cell_end)
+			sink->cell_end(sink->arg, plan, i, &results[i]);
+	}
+	/* Cells the deadline left out say so, like the others. */
+	for (; out->end == RUN_DEADLINE && i < plan->ncells; i++) {
+		snprintf(results[i].status, sizeof(results[i].status),
+		         "not run: the run's deadline passed");
+		if (sink && sink->cell_end)
+			sink->cell_end(sink->arg, plan, i, &results[i]);
+	}
+	serverproc_stop(&st.server);
 }

@@ -1,79 +1,53 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * runner: the plan (strategies x url counts x concurrencies) and the
- * measurement of each cell in a fresh child process: R repeats of L loops,
- * each loop checked for exactly-once completion, with the peak memory of
- * the child's process tree sampled by the parent.
+ * runner: carries out a plan. It owns the run: the embedded server (one
+ * per server latency, restarted when the latency changes), the reset and
+ * reading of its statistics around each cell, one measurement per cell
+ * (cell.h), the run's deadline and the signals that stop it; each cell is
+ * handed to a sink (the report) as it starts and when it is done.
  */
 #ifndef CB_RUNNER_H
 #define CB_RUNNER_H
 
 #include <stddef.h>
-#include <stdint.h>
 
+#include "cell.h"
 #include "diag.h"
-#include "jobs.h"
-#include "loader.h"
-#include "scenario.h"
-#include "serverconf.h"
-#include "stats.h"
+#include "plan.h"
 
-struct cell {
-	size_t latency; /* index into the scenario's latencies */
-	struct strategy_spec *spec;
-	const struct plugin *plugin;
-	uint64_t urls;
-	unsigned concurrency;
+/* Who hears of the cells, in plan order. */
+struct run_sink {
+	void *arg;
+	void (*cell_begin)(void *arg, const struct plan *plan, size_t i);
+	void (*cell_end)(void *arg, const struct plan *plan, size_t i,
+	                 const struct cell_result *res);
 };
 
-#define CELL_STATUS_MAX (DIAG_ERR_MAX + 256)
-
-struct cell_result {
-	int ok;                       /* every loop of every repeat was clean */
-	int ran;                      /* the cell was started */
-	char status[CELL_STATUS_MAX]; /* "ok", or why not */
-	double *times; /* seconds per loop, one per repeat done */
-	size_t repeats_done;
-	struct summary summary; /* of times */
-	uint64_t requests_ok, requests_failed, bytes;
-	uint64_t failures[JOB_FAIL_KINDS]; /* requests_failed, by kind */
-	uint64_t jobs_per_loop;            /* jobs of the last loop measured */
-	uint64_t matches_per_loop; /* check.match's count in that loop */
-	uint64_t peak_rss;         /* bytes, child and its descendants */
-	int has_server_stats;      /* the embedded server's view of the cell */
-	struct server_stats server;
+enum run_end {
+	RUN_COMPLETE,    /* every cell measured (each ok or not) */
+	RUN_DEADLINE,    /* the deadline stopped a cell; later ones not run */
+	RUN_INTERRUPTED, /* SIGINT, SIGTERM or SIGHUP stopped a cell */
+	RUN_BROKEN       /* the run could not go on: outcome.error says why */
 };
 
-struct run_config {
-	const struct scenario *scn;
-	unsigned repeat, loops;
-	const char *base_url; /* for relative URLs, or NULL */
-	unsigned server_port; /* the embedded server's, or 0 */
-	double deadline;      /* CLOCK_MONOTONIC seconds; 0: none */
+struct run_outcome {
+	enum run_end end;
+	size_t measured; /* cells measured to their end */
+	int any_failed;  /* a cell that ran was not ok */
+	int signal;      /* the signal of RUN_INTERRUPTED */
+	char error[DIAG_ERR_MAX];
 };
-
-/* Seconds on the clock run_config.deadline is read against. */
-double runner_now(void);
-
-/* The cells in run order: server latency, url count, concurrency, then
- * strategy. */
-struct cell *runner_plan(const struct scenario *scn,
-                         struct strategy_spec *specs,
-                         const struct plugin *plugins, size_t nstrat,
-                         size_t *ncells);
 
 /*
- * Measure one cell. Returns 0 (res says whether it was ok), 1 when the
- * deadline passed while it ran, or -1 when a signal from
- * runner_catch_signals() interrupted it; the child and its descendants
- * are gone in every case.
+ * Run every cell of plan into results (plan->ncells of them, each freed
+ * with cell_result_free() after), telling sink (whose callbacks may be
+ * NULL) of each. Cells after a deadline get the status "not run: ..." and
+ * are told to the sink too; cells after an interruption or a breakdown are
+ * left zeroed (ran is 0). SIGINT, SIGTERM and SIGHUP are caught from the
+ * start of the run on. Every server and measurement process is gone when
+ * it returns.
  */
-int runner_run_cell(const struct run_config *cfg, const struct cell *cell,
-                    struct cell_result *res);
-void cell_result_free(struct cell_result *res);
-
-/* Catch SIGINT, SIGTERM and SIGHUP; runner_interrupted() tells which. */
-void runner_catch_signals(void);
-int runner_interrupted(void);
+void runner_run(const struct plan *plan, struct cell_result *results,
+                const struct run_sink *sink, struct run_outcome *out);
 
 #endif
