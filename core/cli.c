@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "paths.h"
 #include "latency.h"
 #include "number.h"
 #include "scenario.h"

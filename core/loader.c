@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "paths.h"
 
 /* The smallest descriptor of ABI 1: every field up to fini. */
 #define DESC_V1_SIZE                                                           \

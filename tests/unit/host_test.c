@@ -23,7 +23,8 @@
 #include "loader.h"
 #include "scenario.h"
 #include "serverproc.h"
-#include "tap.h"
+#include "../tap.h"
+#include "../testenv.h"
 
 static const char *srcdir;
 static char base_url[64];

@@ -25,7 +25,7 @@
 #include <unistd.h>
 
 #include "jobs.h"
-#include "tap.h"
+#include "../tap.h"
 
 #define WORKERS 4
 #define BIG 200000u

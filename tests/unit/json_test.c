@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "json.h"
-#include "tap.h"
+#include "../tap.h"
 
 static void accepts(const char *text)
 {

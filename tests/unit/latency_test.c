@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "latency.h"
-#include "tap.h"
+#include "../tap.h"
 
 #define DRAWS 100000
 

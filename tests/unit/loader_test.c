@@ -22,7 +22,8 @@
 
 #include "diag.h"
 #include "loader.h"
-#include "tap.h"
+#include "../tap.h"
+#include "../testenv.h"
 
 #define PLUGDIR TEST_PLUGIN_DIR
 

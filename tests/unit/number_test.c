@@ -11,7 +11,7 @@
 
 #include "number.h"
 #include "schema.h"
-#include "tap.h"
+#include "../tap.h"
 
 static void test_parse_int(void)
 {

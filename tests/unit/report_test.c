@@ -21,7 +21,8 @@
 #include "report.h"
 #include "scenario.h"
 #include "strategy.h"
-#include "tap.h"
+#include "../tap.h"
+#include "../testenv.h"
 
 static const char *built(const char *name)
 {

@@ -22,7 +22,8 @@
 #include "runner.h"
 #include "scenario.h"
 #include "strategy.h"
-#include "tap.h"
+#include "../tap.h"
+#include "../testenv.h"
 
 static struct plugin_path path;
 

@@ -21,7 +21,7 @@
 
 #include "diag.h"
 #include "scenario.h"
-#include "tap.h"
+#include "../tap.h"
 
 static const char *srcdir;
 

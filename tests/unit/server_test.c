@@ -36,7 +36,7 @@
 #include "routes.h"
 #include "serverproc.h"
 #include "statsclient.h"
-#include "tap.h"
+#include "../tap.h"
 
 /* Why the last server call failed. */
 static char srv_err[DIAG_ERR_MAX];

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "stats.h"
-#include "tap.h"
+#include "../tap.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -20,7 +20,8 @@
 #include "loader.h"
 #include "diag.h"
 #include "scenario.h"
-#include "tap.h"
+#include "../tap.h"
+#include "../testenv.h"
 
 static const char *srcdir;
 

@@ -17,7 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "tap.h"
+#include "../tap.h"
 #include "urlset.h"
 
 static void check_ok(const char *pattern)
