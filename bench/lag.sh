@@ -10,7 +10,7 @@
 #
 # Every strategy runs in one concbench invocation, so the ratios are
 # measured in the same conditions; absolute times on a shared machine are
-# noisy, ratios much less so.
+# noisy, ratios much less so. Reads concbench's JSON with jq.
 set -eu
 
 CONCBENCH=${1:-${CONCBENCH:-./concbench}}
@@ -37,34 +37,27 @@ ideal=$(awk -v n="$N" -v c="$C" -v l="$L" \
     'BEGIN { printf "%.2f", int((n + c - 1) / c) * l / 1000 }')
 echo "lag case: N=$N C=$C latency=${L}ms, ideal makespan ${ideal}s, best of $R"
 echo "$(uname -n), $(nproc) CPUs, $(date -u +%Y-%m-%d)"
-awk -v ideal="$ideal" '
-	BEGIN {
-		target["eventloop"] = 1.15; target["mp-eventloop"] = 1.15
-		target["greenlets"] = 1.20; target["threadpool"] = 1.35
-		target["executor"] = 1.35; target["threads"] = 1.35
-		target["processes"] = 1.6
-		printf "%-14s %9s %7s %7s %11s  %s\n", "strategy", "best", "ratio",
-		    "target", "peak RSS", "status"
-	}
-	function field(name,    re) {
-		re = "\"" name "\": (\"[^\"]*\"|[^,}]*)"
-		if (!match($0, re)) return ""
-		v = substr($0, RSTART + length(name) + 4, RLENGTH - length(name) - 4)
-		gsub(/"/, "", v)
-		return v
-	}
-	/"strategy":/ { s = field("strategy") }
-	/"best_s":/ { best = field("best_s") }
-	/"peak_rss_bytes":/ {
-		rss = field("peak_rss_bytes"); status = field("status")
-		t = (s in target) ? sprintf("%.2f", target[s]) : "-"
-		if (best == "null") {
-			printf "%-14s %9s %7s %7s %8.1f MiB  %s\n", s, "-", "-", t,
-			    rss / 1048576, status
-		} else {
-			r = best / ideal
-			mark = (t != "-" && r > target[s]) ? "  OVER TARGET" : ""
-			printf "%-14s %8.3fs %7.2f %7s %8.1f MiB  %s%s\n", s, best, r,
-			    t, rss / 1048576, status, mark
+printf '%-14s %9s %7s %7s %11s  %s\n' strategy best ratio target "peak RSS" status
+jq -r --argjson ideal "$ideal" '
+	{"eventloop": 1.15, "mp-eventloop": 1.15, "greenlets": 1.20,
+	 "threadpool": 1.35, "executor": 1.35, "threads": 1.35,
+	 "processes": 1.6} as $target
+	| .cells[]
+	| [.strategy, .best_s, ($target[.strategy] // null), .peak_rss_bytes,
+	   .status]
+	| @tsv' "$tmp/lag.json" |
+while IFS="$(printf '\t')" read -r s best target rss status; do
+	awk -v s="$s" -v best="$best" -v ideal="$ideal" -v t="$target" \
+	    -v rss="$rss" -v status="$status" 'BEGIN {
+		tt = t == "" ? "-" : sprintf("%.2f", t)
+		if (best == "") {
+			printf "%-14s %9s %7s %7s %8.1f MiB  %s\n", s, "-", "-",
+			    tt, rss / 1048576, status
+			exit
 		}
-	}' "$tmp/lag.json"
+		r = best / ideal
+		mark = (t != "" && r > t) ? "  OVER TARGET" : ""
+		printf "%-14s %8.3fs %7.2f %7s %8.1f MiB  %s%s\n", s, best, r,
+		    tt, rss / 1048576, status, mark
+	}'
+done

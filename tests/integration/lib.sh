@@ -4,6 +4,7 @@
 # The environment comes from tests/integration.am: CONCBENCH (the binary
 # under test), TEST_PLUGIN_DIR (the test plugins, real .so files),
 # abs_top_srcdir, abs_top_builddir, PACKAGE_VERSION, CC, PKG_CONFIG, AWK.
+# JSON is read with jq.
 #
 # TAP: every check prints "ok N - text" or "not ok N - text" (with "#"
 # diagnostics after a failure); done_testing prints the plan "1..N" last,
@@ -26,7 +27,7 @@ if [ -z "${abs_top_srcdir:-}" ]; then
 fi
 : "${abs_top_builddir:=$(cd "$(dirname "$CONCBENCH")" && pwd)}"
 : "${TEST_PLUGIN_DIR:=$abs_top_builddir/tests/plugins/.libs}"
-FIXTURES=$abs_top_srcdir/tests/integration
+FIXTURES=$abs_top_srcdir/tests/integration/fixtures
 
 tap_n=0
 tap_bad=0
@@ -324,89 +325,24 @@ EOF
 # json_flat FILE: flatten a JSON document to PATH=VALUE lines: members by
 # name, array items by index, plus PATH#=LENGTH for every array; strings
 # without their quotes (\" and \\ unescaped, other escapes kept as
-# written). Exit status 1 and a message on stderr if it is not valid JSON
-# (one value, nothing after it).
+# written, so a value stays on its line). Read with jq; exit status
+# nonzero and a message on stderr if FILE is not exactly one JSON value.
 json_flat()
 {
-	"$AWK" '
-	function oops(msg) {
-		if (!bad) printf "invalid JSON: %s at byte %d\n", msg, pos > "/dev/stderr"
-		bad = 1; pos = len + 1
-		return 0
-	}
-	function ws() {
-		while (pos <= len && index(" \t\r\n", substr(s, pos, 1)) > 0) pos++
-	}
-	function jstr(   out, c) {
-		if (substr(s, pos, 1) != "\"") return oops("expected a string")
-		pos++; out = ""
-		while (pos <= len) {
-			c = substr(s, pos, 1)
-			if (c == "\"") { pos++; return out }
-			if (c == "\\") {
-				pos++; c = substr(s, pos, 1)
-				if (c == "\"" || c == "\\" || c == "/") out = out c
-				else if (index("bfnrt", c) > 0) out = out "\\" c
-				else if (c == "u" && substr(s, pos + 1, 4) ~ /^[0-9a-fA-F][0-9a-fA-F][0-9a-fA-F][0-9a-fA-F]$/) {
-					out = out "\\u" substr(s, pos + 1, 4); pos += 4
-				} else return oops("bad escape")
-				pos++
-				continue
-			}
-			if (c < " ") return oops("control character in a string")
-			out = out c; pos++
-		}
-		return oops("unterminated string")
-	}
-	function value(path,   c, k, n, v) {
-		ws()
-		if (pos > len) return oops("unexpected end")
-		c = substr(s, pos, 1)
-		if (c == "{") {
-			pos++; ws()
-			if (substr(s, pos, 1) == "}") { pos++; return 1 }
-			for (;;) {
-				ws(); k = jstr(); if (bad) return 0
-				ws()
-				if (substr(s, pos, 1) != ":") return oops("expected :")
-				pos++
-				if (!value(path == "" ? k : path "." k)) return 0
-				ws(); c = substr(s, pos, 1); pos++
-				if (c == "}") return 1
-				if (c != ",") { pos--; return oops("expected , or }") }
-			}
-		}
-		if (c == "[") {
-			pos++; ws(); n = 0
-			if (substr(s, pos, 1) == "]") { pos++; print path "#=0"; return 1 }
-			for (;;) {
-				if (!value(path "." n)) return 0
-				n++
-				ws(); c = substr(s, pos, 1); pos++
-				if (c == "]") { print path "#=" n; return 1 }
-				if (c != ",") { pos--; return oops("expected , or ]") }
-			}
-		}
-		if (c == "\"") {
-			v = jstr(); if (bad) return 0
-			print path "=" v
-			return 1
-		}
-		if (match(substr(s, pos, 64), /^(-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?|true|false|null)/)) {
-			v = substr(s, pos, RLENGTH); pos += RLENGTH
-			c = substr(s, pos, 1)
-			if (pos <= len && index(" \t\r\n,]}", c) == 0) return oops("bad literal")
-			print path "=" v
-			return 1
-		}
-		return oops("unexpected character")
-	}
-	{ s = s $0 "\n" }
-	END {
-		len = length(s); pos = 1; bad = 0
-		if (value("")) { ws(); if (pos <= len) oops("text after the value") }
-		exit bad
-	}' "$1"
+	jq -r -s '
+	def str: tojson | .[1:-1] | gsub("\\\\(?<c>[\"\\\\])"; .c);
+	def flat(p):
+		if type == "object" then
+			to_entries[] | .key as $k | .value |
+			    flat(if p == "" then $k else p + "." + $k end)
+		elif type == "array" then
+			(p + "#=" + (length | tostring)),
+			(to_entries[] | (.key | tostring) as $i | .value |
+			    flat(p + "." + $i))
+		elif type == "string" then p + "=" + str
+		else p + "=" + tojson end;
+	if length != 1 then error("not one JSON value but \(length)")
+	else .[0] | flat("") end' "$1"
 }
 
 # json_get FILE PATH: the value at PATH ("cells.0.status", "cells#")
