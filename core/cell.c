@@ -182,7 +182,7 @@ cell_child(const struct plan *plan, const struct cell *cell,
 			total += cell_now() - start;
 			host_loop_tally(host, &tally);
 			add_loop(&rec, &tally);
-			if (rc != 0 || !loop_tally_clean(&tally)) {
+			if (rc != 0 || !jobs_tally_clean(&tally)) {
 				sh->bad_loop = 1;
 				sh->plugin_failed = rc != 0;
 				sh->bad_tally = tally;

@@ -394,7 +394,7 @@ void jobs_tally(const struct job_table *t, struct loop_tally *out)
 		         t->first_error);
 }
 
-int loop_tally_clean(const struct loop_tally *t)
+int jobs_tally_clean(const struct loop_tally *t)
 {
 	return t->failed == 0 && t->missing == 0 && t->duplicated == 0 &&
 	       t->ok == t->jobs && t->x_missing == 0 && t->x_duplicated == 0;

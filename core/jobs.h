@@ -125,6 +125,6 @@ void jobs_tally(const struct job_table *t, struct loop_tally *out);
 
 /* A tally is clean when every job completed exactly once, successfully,
  * and the x-of-N check (if used) saw every x once. */
-int loop_tally_clean(const struct loop_tally *t);
+int jobs_tally_clean(const struct loop_tally *t);
 
 #endif

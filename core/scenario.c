@@ -46,7 +46,7 @@ static int parse_faults(struct schema *s, const struct ynode *n,
 	    schema_check_keys(s, n, keys, "faults") < 0)
 		return -1;
 	for (k = 0; k < 3; k++) {
-		const struct ynode *f = ynode_get(n, kinds[k]), *v;
+		const struct ynode *f = yamldoc_get(n, kinds[k]), *v;
 		if (!f)
 			continue;
 		if (schema_expect_kind(s, f, YNODE_MAPPING, kinds[k]) < 0 ||
@@ -54,13 +54,13 @@ static int parse_faults(struct schema *s, const struct ynode *n,
 		                      k == 0 ? status_keys : fraction_keys,
 		                      kinds[k]) < 0)
 			return -1;
-		if (!(v = ynode_get(f, "fraction")))
+		if (!(v = yamldoc_get(f, "fraction")))
 			return schema_fail(
 			    s, f, "missing required key 'fraction' in %s",
 			    kinds[k]);
 		if (schema_get_fraction(s, v, "fraction", fractions[k]) < 0)
 			return -1;
-		if (k == 0 && (v = ynode_get(f, "code")) &&
+		if (k == 0 && (v = yamldoc_get(f, "code")) &&
 		    schema_get_unsigned(s, v, "code", 200, 599,
 		                        &cfg->fail_status) < 0)
 			return -1;
@@ -99,7 +99,7 @@ static int parse_latency(struct schema *s, const struct ynode *n,
 		    "or {model: uniform, min_ms: 10, max_ms: 90}%s",
 		    list_allowed ? ", or a list of them" : "");
 	m = 0;
-	if ((model = ynode_get(n, "model"))) {
+	if ((model = yamldoc_get(n, "model"))) {
 		if (schema_expect_kind(s, model, YNODE_SCALAR, "model") < 0)
 			return -1;
 		for (m = 0; m < 3; m++)
@@ -117,7 +117,7 @@ static int parse_latency(struct schema *s, const struct ynode *n,
 	spec->model = (enum latency_model)m;
 	for (k = 0; k < 2 && fields[m][k]; k++) {
 		const char *key = models[m].keys[k + 1];
-		const struct ynode *v = ynode_get(n, key);
+		const struct ynode *v = yamldoc_get(n, key);
 		if (!v)
 			return schema_fail(
 			    s, n, "missing required key '%s' in latency", key);
@@ -140,7 +140,8 @@ static int parse_routes(struct schema *s, const struct ynode *n,
 	if (schema_expect_kind(s, n, YNODE_MAPPING, "routes") < 0)
 		return -1;
 	for (i = 0; i < n->count; i++) {
-		const struct ynode *k = ynode_key(n, i), *v = ynode_value(n, i);
+		const struct ynode *k = yamldoc_key(n, i),
+		                   *v = yamldoc_value(n, i);
 		const struct ynode *lat;
 		int route = routes_lookup(k->text);
 		if (route < 0)
@@ -152,7 +153,7 @@ static int parse_routes(struct schema *s, const struct ynode *n,
 		if (schema_expect_kind(s, v, YNODE_MAPPING, k->text) < 0 ||
 		    schema_check_keys(s, v, route_keys, k->text) < 0)
 			return -1;
-		if (!(lat = ynode_get(v, "latency")))
+		if (!(lat = yamldoc_get(v, "latency")))
 			return schema_fail(
 			    s, v, "missing required key 'latency' in %s",
 			    k->text);
@@ -177,7 +178,7 @@ static int parse_server(struct schema *s, const struct ynode *n,
 		return -1;
 	scn->has_server = 1;
 	scn->server.body_bytes = DEFAULT_BODY_BYTES;
-	v = ynode_get(n, "latency");
+	v = yamldoc_get(n, "latency");
 	count = v && v->kind == YNODE_SEQUENCE ? v->count : 1;
 	if (count == 0)
 		return schema_fail(s, v, "'latency' must not be an empty list");
@@ -191,25 +192,25 @@ static int parse_server(struct schema *s, const struct ynode *n,
 		                  1, &scn->latencies[i]) < 0)
 			return -1;
 	scn->server.latency = scn->latencies[0];
-	if ((v = ynode_get(n, "body_bytes"))) {
+	if ((v = yamldoc_get(n, "body_bytes"))) {
 		if (schema_get_uint(s, v, "body_bytes", 0, MAX_BODY_BYTES,
 		                    &number) < 0)
 			return -1;
 		scn->server.body_bytes = (size_t)number;
 	}
-	if ((v = ynode_get(n, "seed"))) {
+	if ((v = yamldoc_get(n, "seed"))) {
 		if (schema_get_uint(s, v, "seed", 0, INT64_MAX, &number) < 0)
 			return -1;
 		scn->server.seed = number;
 	}
-	if ((v = ynode_get(n, "files")) &&
+	if ((v = yamldoc_get(n, "files")) &&
 	    schema_get_unsigned(s, v, "files", 1, SERVER_MAX_FILES,
 	                        &scn->server.files) < 0)
 		return -1;
-	if ((v = ynode_get(n, "routes")) &&
+	if ((v = yamldoc_get(n, "routes")) &&
 	    parse_routes(s, v, &scn->server) < 0)
 		return -1;
-	if ((v = ynode_get(n, "faults")))
+	if ((v = yamldoc_get(n, "faults")))
 		return parse_faults(s, v, &scn->server);
 	return 0;
 }
@@ -226,7 +227,8 @@ static int parse_headers(struct schema *s, const struct ynode *n,
 	if (!req->headers)
 		return schema_fail(s, n, "out of memory");
 	for (i = 0; i < n->count; i++) {
-		const struct ynode *k = ynode_key(n, i), *v = ynode_value(n, i);
+		const struct ynode *k = yamldoc_key(n, i),
+		                   *v = yamldoc_value(n, i);
 		const char *p;
 		for (p = k->text; *p; p++)
 			if (!isalnum((unsigned char)*p) &&
@@ -258,12 +260,12 @@ static int parse_request(struct schema *s, const struct ynode *n,
 	if (schema_expect_kind(s, n, YNODE_MAPPING, "request") < 0 ||
 	    schema_check_keys(s, n, keys, "request") < 0)
 		return -1;
-	if ((v = ynode_get(n, "method")) &&
+	if ((v = yamldoc_get(n, "method")) &&
 	    schema_get_method(s, v, &req->method) < 0)
 		return -1;
-	if ((v = ynode_get(n, "headers")) && parse_headers(s, v, req) < 0)
+	if ((v = yamldoc_get(n, "headers")) && parse_headers(s, v, req) < 0)
 		return -1;
-	if ((v = ynode_get(n, "body"))) {
+	if ((v = yamldoc_get(n, "body"))) {
 		unsigned used;
 		if (schema_get_template(
 		        s, v, "body", "request body", URLSET_BODY,
@@ -289,7 +291,7 @@ static int parse_check(struct schema *s, const struct ynode *n,
 	if (schema_expect_kind(s, n, YNODE_MAPPING, "check") < 0 ||
 	    schema_check_keys(s, n, keys, "check") < 0)
 		return -1;
-	if ((v = ynode_get(n, "status"))) {
+	if ((v = yamldoc_get(n, "status"))) {
 		uint64_t *codes = NULL;
 		size_t i;
 		if (schema_get_uint_list(s, v, "status", 100, 599, &codes,
@@ -304,10 +306,10 @@ static int parse_check(struct schema *s, const struct ynode *n,
 		if (!chk->status)
 			return schema_fail(s, v, "out of memory");
 	}
-	if ((v = ynode_get(n, "contains")) &&
+	if ((v = yamldoc_get(n, "contains")) &&
 	    schema_get_string(s, v, "contains", &chk->contains) < 0)
 		return -1;
-	if ((v = ynode_get(n, "match"))) {
+	if ((v = yamldoc_get(n, "match"))) {
 		regex_t re;
 		int rc;
 		if (schema_get_string(s, v, "match", &chk->match) < 0)
@@ -324,7 +326,7 @@ static int parse_check(struct schema *s, const struct ynode *n,
 		}
 		regfree(&re);
 	}
-	if ((v = ynode_get(n, "x_of_n"))) {
+	if ((v = yamldoc_get(n, "x_of_n"))) {
 		if (schema_expect_kind(s, v, YNODE_SCALAR, "x_of_n") < 0)
 			return -1;
 		if (!v->plain || (strcmp(v->text, "true") != 0 &&
@@ -374,42 +376,43 @@ static int parse_root(struct schema *s, const struct ynode *root,
 		return schema_fail(s, root,
 		                   "a scenario must be a mapping of keys "
 		                   "(name, urls, ...), got %s",
-		                   ynode_kind_name(root->kind));
+		                   yamldoc_kind_name(root->kind));
 	if (schema_check_keys(s, root, keys, "scenario") < 0)
 		return -1;
 
-	if (!(v = ynode_get(root, "name")))
+	if (!(v = yamldoc_get(root, "name")))
 		return schema_fail(s, root, "missing required key 'name'");
 	if (schema_get_string(s, v, "name", &scn->name) < 0)
 		return -1;
-	if ((v = ynode_get(root, "description")) &&
+	if ((v = yamldoc_get(root, "description")) &&
 	    schema_get_string(s, v, "description", &scn->description) < 0)
 		return -1;
-	if ((v = ynode_get(root, "server")) && parse_server(s, v, scn) < 0)
+	if ((v = yamldoc_get(root, "server")) && parse_server(s, v, scn) < 0)
 		return -1;
-	if (!(v = ynode_get(root, "urls")))
+	if (!(v = yamldoc_get(root, "urls")))
 		return schema_fail(s, root, "missing required key 'urls'");
 	if (urlsource_parse(s, v, scn) < 0)
 		return -1;
-	if ((v = ynode_get(root, "base_url")) && parse_base_url(s, v, scn) < 0)
+	if ((v = yamldoc_get(root, "base_url")) &&
+	    parse_base_url(s, v, scn) < 0)
 		return -1;
 	if (scn->urls.relative && !scn->has_server && !scn->base_url)
 		return schema_fail(
-		    s, ynode_get(root, "urls"),
+		    s, yamldoc_get(root, "urls"),
 		    "relative URLs (starting with /) need a 'server:' "
 		    "block to serve them, or a 'base_url'");
-	if ((v = ynode_get(root, "request")) && parse_request(s, v, scn) < 0)
+	if ((v = yamldoc_get(root, "request")) && parse_request(s, v, scn) < 0)
 		return -1;
-	if ((v = ynode_get(root, "check")) &&
+	if ((v = yamldoc_get(root, "check")) &&
 	    parse_check(s, v, &scn->check) < 0)
 		return -1;
 	if (scn->check.x_of_n && !scn->has_discover)
 		return schema_fail(
-		    s, ynode_get(ynode_get(root, "check"), "x_of_n"),
+		    s, yamldoc_get(yamldoc_get(root, "check"), "x_of_n"),
 		    "'x_of_n' checks discovered endpoints: it needs "
 		    "'urls: discover'");
 
-	if ((v = ynode_get(root, "concurrency"))) {
+	if ((v = yamldoc_get(root, "concurrency"))) {
 		if (schema_get_uint_list(s, v, "concurrency", 1,
 		                         MAX_CONCURRENCY, &conc,
 		                         &scn->concurrency_len) < 0) {
@@ -432,22 +435,22 @@ static int parse_root(struct schema *s, const struct ynode *root,
 		scn->concurrency[i] = (unsigned)conc[i];
 	free(conc);
 
-	if ((v = ynode_get(root, "strategies")) &&
+	if ((v = yamldoc_get(root, "strategies")) &&
 	    strategy_parse_list(s, v, &scn->strategies, &scn->strategy_len) < 0)
 		return -1;
-	if ((v = ynode_get(root, "repeat")) &&
+	if ((v = yamldoc_get(root, "repeat")) &&
 	    schema_get_unsigned(s, v, "repeat", 1, SCENARIO_MAX_REPEAT,
 	                        &scn->repeat) < 0)
 		return -1;
-	if ((v = ynode_get(root, "loops")) &&
+	if ((v = yamldoc_get(root, "loops")) &&
 	    schema_get_unsigned(s, v, "loops", 1, SCENARIO_MAX_LOOPS,
 	                        &scn->loops) < 0)
 		return -1;
-	if ((v = ynode_get(root, "timeout_ms")) &&
+	if ((v = yamldoc_get(root, "timeout_ms")) &&
 	    schema_get_unsigned(s, v, "timeout_ms", 1, MAX_TIMEOUT_MS,
 	                        &scn->timeout_ms) < 0)
 		return -1;
-	if ((v = ynode_get(root, "deadline_s")) &&
+	if ((v = yamldoc_get(root, "deadline_s")) &&
 	    schema_get_unsigned(s, v, "deadline_s", 1, SCENARIO_MAX_DEADLINE_S,
 	                        &scn->deadline_s) < 0)
 		return -1;
@@ -470,13 +473,13 @@ int scenario_load(const char *path, struct scenario *scn, char *err,
 		snprintf(err, errlen, "%s: out of memory", path);
 		return -1;
 	}
-	root = ydoc_load(path, err, errlen);
+	root = yamldoc_load(path, err, errlen);
 	if (!root) {
 		scenario_free(scn);
 		return -1;
 	}
 	rc = parse_root(&s, root, scn);
-	ydoc_free(root);
+	yamldoc_free(root);
 	if (rc < 0)
 		scenario_free(scn);
 	return rc;

@@ -39,7 +39,7 @@ int schema_expect_kind(struct schema *s, const struct ynode *n,
 	if (n->kind == kind)
 		return 0;
 	return schema_fail(s, n, "'%s' must be %s, got %s", what,
-	                   ynode_kind_name(kind), ynode_kind_name(n->kind));
+	                   yamldoc_kind_name(kind), yamldoc_kind_name(n->kind));
 }
 
 /* Rejects keys not in `allowed` (NULL-ended), naming the ones that are. */
@@ -49,7 +49,7 @@ int schema_check_keys(struct schema *s, const struct ynode *map,
 	size_t i, k;
 
 	for (i = 0; i < map->count; i++) {
-		const struct ynode *key = ynode_key(map, i);
+		const struct ynode *key = yamldoc_key(map, i);
 		char known[256] = "";
 		size_t used = 0;
 

@@ -47,7 +47,7 @@ int strategy_parse(struct schema *s, const struct ynode *n,
 		        0 ||
 		    schema_check_keys(s, n, keys, "strategy") < 0)
 			return -1;
-		plugin = ynode_get(n, "plugin");
+		plugin = yamldoc_get(n, "plugin");
 		if (!plugin)
 			return schema_fail(s, n,
 			                   "missing required key 'plugin' in "
@@ -56,7 +56,7 @@ int strategy_parse(struct schema *s, const struct ynode *n,
 			return -1;
 		spec->line = plugin->line;
 		spec->col = plugin->col;
-		label = ynode_get(n, "name");
+		label = yamldoc_get(n, "name");
 		if (label &&
 		    schema_get_string(s, label, "name", &spec->label) < 0)
 			return -1;
@@ -65,7 +65,7 @@ int strategy_parse(struct schema *s, const struct ynode *n,
 			                   "strategy name \"%s\" may hold only "
 			                   "letters, digits, '_', '.' and '-'",
 			                   spec->label);
-		options = ynode_get(n, "options");
+		options = yamldoc_get(n, "options");
 		if (options) {
 			if (schema_expect_kind(s, options, YNODE_MAPPING,
 			                       "options") < 0)
@@ -75,8 +75,9 @@ int strategy_parse(struct schema *s, const struct ynode *n,
 			if (!spec->options && options->count)
 				return schema_fail(s, options, "out of memory");
 			for (i = 0; i < options->count; i++) {
-				const struct ynode *k = ynode_key(options, i);
-				const struct ynode *v = ynode_value(options, i);
+				const struct ynode *k = yamldoc_key(options, i);
+				const struct ynode *v =
+				    yamldoc_value(options, i);
 				struct option_value *o = &spec->options[i];
 				if (schema_expect_kind(s, v, YNODE_SCALAR,
 				                       k->text) < 0)

@@ -55,10 +55,10 @@ static int parse_dates(struct schema *s, const struct ynode *n,
 	if (schema_expect_kind(s, n, YNODE_MAPPING, "dates") < 0 ||
 	    schema_check_keys(s, n, keys, "dates") < 0)
 		return -1;
-	if (!(from = ynode_get(n, "from")))
+	if (!(from = yamldoc_get(n, "from")))
 		return schema_fail(s, n,
 		                   "missing required key 'from' in dates");
-	if (!(days = ynode_get(n, "days")))
+	if (!(days = yamldoc_get(n, "days")))
 		return schema_fail(s, n,
 		                   "missing required key 'days' in dates "
 		                   "(how many days from 'from')");
@@ -72,7 +72,7 @@ static int parse_dates(struct schema *s, const struct ynode *n,
 		    "'from' must be a date YYYY-MM-DD from 1000-01-01 "
 		    "on, got \"%s\"",
 		    from->text);
-	format = ynode_get(n, "format");
+	format = yamldoc_get(n, "format");
 	if (schema_get_string(s, format ? format : from, "format",
 	                      &set->date_format) < 0)
 		return -1;
@@ -162,7 +162,7 @@ static int parse_discover(struct schema *s, const struct ynode *n,
 	scn->has_discover = 1;
 	d->per_page = 5;
 	d->max_pages = 1000;
-	if (!(v = ynode_get(n, "url")))
+	if (!(v = yamldoc_get(n, "url")))
 		return schema_fail(
 		    s, n,
 		    "missing required key 'url' in discover (the "
@@ -171,24 +171,24 @@ static int parse_discover(struct schema *s, const struct ynode *n,
 	                        NULL, &d->url) < 0 ||
 	    check_url(s, v, d->url, &scn->urls, 0) < 0)
 		return -1;
-	if ((v = ynode_get(n, "method")) &&
+	if ((v = yamldoc_get(n, "method")) &&
 	    schema_get_method(s, v, &d->method) < 0)
 		return -1;
-	if ((v = ynode_get(n, "body")) &&
+	if ((v = yamldoc_get(n, "body")) &&
 	    schema_get_template(s, v, "body", "listing body", URLSET_BODY,
 	                        paging, NULL, &d->body) < 0)
 		return -1;
-	if ((v = ynode_get(n, "content_type")) &&
+	if ((v = yamldoc_get(n, "content_type")) &&
 	    schema_get_string(s, v, "content_type", &d->content_type) < 0)
 		return -1;
-	if ((v = ynode_get(n, "more_header")) &&
+	if ((v = yamldoc_get(n, "more_header")) &&
 	    schema_get_string(s, v, "more_header", &d->more_header) < 0)
 		return -1;
-	if ((v = ynode_get(n, "per_page")) &&
+	if ((v = yamldoc_get(n, "per_page")) &&
 	    schema_get_unsigned(s, v, "per_page", 1, MAX_PER_PAGE,
 	                        &d->per_page) < 0)
 		return -1;
-	if ((v = ynode_get(n, "max_pages")) &&
+	if ((v = yamldoc_get(n, "max_pages")) &&
 	    schema_get_unsigned(s, v, "max_pages", 1, MAX_PAGES,
 	                        &d->max_pages) < 0)
 		return -1;
@@ -228,7 +228,7 @@ int urlsource_parse(struct schema *s, const struct ynode *n,
 	    schema_check_keys(s, n, keys, "urls") < 0)
 		return -1;
 	for (k = 0; k < nsources; k++) {
-		if (!(v = ynode_get(n, sources[k])))
+		if (!(v = yamldoc_get(n, sources[k])))
 			continue;
 		if (source)
 			return schema_fail(
@@ -236,9 +236,9 @@ int urlsource_parse(struct schema *s, const struct ynode *n,
 			    "'urls' takes one of 'pattern', 'list', "
 			    "'file' or 'discover', not both '%s' and "
 			    "'%s'",
-			    source == ynode_get(n, "pattern") ? "pattern"
-			    : source == ynode_get(n, "list")  ? "list"
-			                                      : "file",
+			    source == yamldoc_get(n, "pattern") ? "pattern"
+			    : source == yamldoc_get(n, "list")  ? "list"
+			                                        : "file",
 			    sources[k]);
 		source = v;
 	}
@@ -246,9 +246,9 @@ int urlsource_parse(struct schema *s, const struct ynode *n,
 		return schema_fail(s, n,
 		                   "'urls' needs 'pattern' (with 'count' or "
 		                   "'dates'), 'list', 'file' or 'discover'");
-	count = ynode_get(n, "count");
-	dates = ynode_get(n, "dates");
-	if (source == ynode_get(n, "discover")) {
+	count = yamldoc_get(n, "count");
+	dates = yamldoc_get(n, "dates");
+	if (source == yamldoc_get(n, "discover")) {
 		if (count || dates)
 			return schema_fail(
 			    s, count ? count : dates,
@@ -257,7 +257,7 @@ int urlsource_parse(struct schema *s, const struct ynode *n,
 			    count ? "count" : "dates");
 		return parse_discover(s, source, scn);
 	}
-	if (source == ynode_get(n, "pattern")) {
+	if (source == yamldoc_get(n, "pattern")) {
 		if (schema_get_template(s, source, "pattern", "URL pattern",
 		                        URLSET_STRICT,
 		                        URLSET_VAR_I | URLSET_VAR_DATE, &used,
@@ -289,11 +289,11 @@ int urlsource_parse(struct schema *s, const struct ynode *n,
 		    s, count ? count : dates,
 		    "'%s' goes with 'pattern'; a '%s' is fetched whole",
 		    count ? "count" : "dates",
-		    source == ynode_get(n, "list") ? "list" : "file");
+		    source == yamldoc_get(n, "list") ? "list" : "file");
 	scn->url_counts = calloc(1, sizeof(*scn->url_counts));
 	if (!scn->url_counts)
 		return schema_fail(s, n, "out of memory");
-	if (source == ynode_get(n, "file")) {
+	if (source == yamldoc_get(n, "file")) {
 		if (parse_url_file(s, source, scn) < 0)
 			return -1;
 	} else {

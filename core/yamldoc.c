@@ -86,14 +86,14 @@ static int node_append(struct ynode *parent, struct ynode *child)
 	return 0;
 }
 
-void ydoc_free(struct ynode *node)
+void yamldoc_free(struct ynode *node)
 {
 	size_t i;
 
 	if (!node)
 		return;
 	for (i = 0; i < node->slots; i++)
-		ydoc_free(node->items[i]);
+		yamldoc_free(node->items[i]);
 	free(node->items);
 	free(node->text);
 	free(node);
@@ -150,16 +150,16 @@ static int load_items(struct loader *ld, struct ynode *coll, int depth)
 		if (!child)
 			return -1;
 		if (coll->kind == YNODE_MAPPING && want_key &&
-		    ynode_get(coll, child->text)) {
+		    yamldoc_get(coll, child->text)) {
 			loader_error(
 			    ld,
 			    &(yaml_mark_t){0, child->line - 1, child->col - 1},
 			    "duplicate key '%s'", child->text);
-			ydoc_free(child);
+			yamldoc_free(child);
 			return -1;
 		}
 		if (node_append(coll, child) < 0) {
-			ydoc_free(child);
+			yamldoc_free(child);
 			loader_error(ld, NULL, "out of memory");
 			return -1;
 		}
@@ -211,7 +211,7 @@ static struct ynode *load_node(struct loader *ld, yaml_event_t *ev, int depth)
 		n = node_new(is_map ? YNODE_MAPPING : YNODE_SEQUENCE,
 		             &ev->start_mark);
 		if (n && load_items(ld, n, depth) < 0) {
-			ydoc_free(n);
+			yamldoc_free(n);
 			return NULL;
 		}
 		if (n)
@@ -256,7 +256,7 @@ static int expect_event(struct loader *ld, yaml_event_type_t type)
 	return ok ? 0 : -1;
 }
 
-struct ynode *ydoc_load(const char *path, char *err, size_t errlen)
+struct ynode *yamldoc_load(const char *path, char *err, size_t errlen)
 {
 	struct loader ld = {.path = path, .err = err, .errlen = errlen};
 	struct ynode *root = NULL;
@@ -291,7 +291,7 @@ struct ynode *ydoc_load(const char *path, char *err, size_t errlen)
 	yaml_event_delete(&ev);
 	if (root && (expect_event(&ld, YAML_DOCUMENT_END_EVENT) < 0 ||
 	             expect_event(&ld, YAML_STREAM_END_EVENT) < 0)) {
-		ydoc_free(root);
+		yamldoc_free(root);
 		root = NULL;
 	}
 out:
@@ -300,7 +300,7 @@ out:
 	return root;
 }
 
-const struct ynode *ynode_get(const struct ynode *map, const char *key)
+const struct ynode *yamldoc_get(const struct ynode *map, const char *key)
 {
 	size_t i;
 
@@ -312,17 +312,17 @@ const struct ynode *ynode_get(const struct ynode *map, const char *key)
 	return NULL;
 }
 
-const struct ynode *ynode_key(const struct ynode *map, size_t i)
+const struct ynode *yamldoc_key(const struct ynode *map, size_t i)
 {
 	return map->items[2 * i];
 }
 
-const struct ynode *ynode_value(const struct ynode *map, size_t i)
+const struct ynode *yamldoc_value(const struct ynode *map, size_t i)
 {
 	return map->items[2 * i + 1];
 }
 
-const char *ynode_kind_name(enum ynode_kind kind)
+const char *yamldoc_kind_name(enum ynode_kind kind)
 {
 	switch (kind) {
 	case YNODE_SCALAR:

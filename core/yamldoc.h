@@ -26,15 +26,15 @@ struct ynode {
  * (or "PATH: message") in err. Rejects anchors, aliases, tags, duplicate
  * keys, non-scalar keys, several documents and an empty file.
  */
-struct ynode *ydoc_load(const char *path, char *err, size_t errlen);
-void ydoc_free(struct ynode *node);
+struct ynode *yamldoc_load(const char *path, char *err, size_t errlen);
+void yamldoc_free(struct ynode *node);
 
 /* The value for `key` in a MAPPING, or NULL. */
-const struct ynode *ynode_get(const struct ynode *map, const char *key);
+const struct ynode *yamldoc_get(const struct ynode *map, const char *key);
 /* The key node of pair i of a MAPPING, and its value. */
-const struct ynode *ynode_key(const struct ynode *map, size_t i);
-const struct ynode *ynode_value(const struct ynode *map, size_t i);
+const struct ynode *yamldoc_key(const struct ynode *map, size_t i);
+const struct ynode *yamldoc_value(const struct ynode *map, size_t i);
 
-const char *ynode_kind_name(enum ynode_kind kind);
+const char *yamldoc_kind_name(enum ynode_kind kind);
 
 #endif

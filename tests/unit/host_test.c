@@ -169,7 +169,7 @@ static void test_jobs(void)
 	is_int(serial_loop(hs), 3, "a second loop: 3 jobs again");
 	host_loop_tally(h, &t);
 	is_int(t.ok, 3, "a second loop: starts afresh, all 3 ok");
-	ok(loop_tally_clean(&t), "a second loop: clean");
+	ok(jobs_tally_clean(&t), "a second loop: clean");
 	curl_easy_cleanup(easy);
 	host_free(h);
 	scenario_free(&scn);
@@ -288,7 +288,7 @@ static void test_discovery(void)
 	is_int(t.jobs, 5 + 25, "discovery: 5 listing pages, 25 files");
 	is_int(t.ok, 30, "discovery: every one ok");
 	is_int(t.x_total, 25, "discovery: x of 25");
-	ok(loop_tally_clean(&t), "discovery: every x exactly once");
+	ok(jobs_tally_clean(&t), "discovery: every x exactly once");
 	curl_easy_cleanup(easy);
 	host_free(h);
 	scenario_free(&scn);

@@ -96,7 +96,7 @@ static void race_check(struct race *r, uint64_t n, const char *who)
 	for (i = 0; i < n; i++)
 		jobs_record(r->t, i, 0, NULL);
 	jobs_tally(r->t, &tally);
-	ok(loop_tally_clean(&tally), "%s: all recorded ok is clean", who);
+	ok(jobs_tally_clean(&tally), "%s: all recorded ok is clean", who);
 }
 
 static void test_threads(void)
@@ -171,7 +171,7 @@ static void test_outcomes(void)
 	is_int(tally.bytes, 135, "bytes of every result");
 	is_str(tally.first_error, "http://h/2: HTTP status 500",
 	       "first_error is the first recorded");
-	ok(!loop_tally_clean(&tally), "not clean");
+	ok(!jobs_tally_clean(&tally), "not clean");
 
 	jobs_reset(t);
 	jobs_tally(t, &tally);
@@ -197,7 +197,7 @@ static void test_outcomes(void)
 	is_int(tally.ok, 2, "two successes for two jobs");
 	is_int(tally.missing, 1, "but job 1 is missing");
 	is_int(tally.duplicated, 1, "and job 0 duplicated");
-	ok(!loop_tally_clean(&tally), "so not clean");
+	ok(!jobs_tally_clean(&tally), "so not clean");
 	jobs_destroy(t);
 }
 
@@ -230,7 +230,7 @@ static void test_small(void)
 		is_int(i, 77, "N = 0: index untouched");
 		jobs_tally(t, &tally);
 		is_int(tally.missing, 0, "N = 0: none missing");
-		ok(loop_tally_clean(&tally), "N = 0: clean");
+		ok(jobs_tally_clean(&tally), "N = 0: clean");
 		jobs_destroy(t);
 	}
 
@@ -242,11 +242,11 @@ static void test_small(void)
 		is_int(jobs_claim(t, &i), -1, "N = 1: and still none");
 		jobs_tally(t, &tally);
 		is_int(tally.missing, 1, "N = 1: missing before its result");
-		ok(!loop_tally_clean(&tally), "N = 1: not clean yet");
+		ok(!jobs_tally_clean(&tally), "N = 1: not clean yet");
 		jobs_record(t, 0, 3, NULL);
 		jobs_tally(t, &tally);
 		is_int(tally.missing, 0, "N = 1: recorded");
-		ok(loop_tally_clean(&tally), "N = 1: clean");
+		ok(jobs_tally_clean(&tally), "N = 1: clean");
 		jobs_destroy(t);
 	}
 	jobs_destroy(NULL); /* harmless */
@@ -362,7 +362,7 @@ static void test_add(void)
 	jobs_tally(t, &tally);
 	is_int(tally.jobs, 6, "tally: 6 jobs, static and added");
 	is_int(tally.ok, 6, "tally: 6 ok");
-	ok(loop_tally_clean(&tally), "tally: clean");
+	ok(jobs_tally_clean(&tally), "tally: clean");
 
 	/* jobs_reset forgets the added jobs, and frees their room. */
 	jobs_reset(t);
@@ -466,7 +466,7 @@ static void test_fail_kinds(void)
 	is_int(tally.bytes, 39, "kinds: bytes of failures count too");
 	is_str(tally.first_error, "http://h/0: HTTP status 404",
 	       "kinds: the first error");
-	ok(!loop_tally_clean(&tally), "kinds: not clean");
+	ok(!jobs_tally_clean(&tally), "kinds: not clean");
 
 	/* A late result of a lost job is a duplicate. */
 	jobs_record(t, 5, 0, NULL);
@@ -499,7 +499,7 @@ static void test_matches(void)
 	jobs_record(t, 1, 0, NULL);
 	jobs_tally(t, &tally);
 	is_int(tally.matches, 7, "matches summed");
-	ok(loop_tally_clean(&tally), "matches do not make a loop unclean");
+	ok(jobs_tally_clean(&tally), "matches do not make a loop unclean");
 	jobs_reset(t);
 	jobs_tally(t, &tally);
 	is_int(tally.matches, 0, "reset: matches 0");
@@ -547,7 +547,7 @@ static void test_x_of_n(void)
 	is_int(tally.x_duplicated, 1, "x_duplicated 1 (2, however often)");
 	is_int(tally.ok + tally.failed + tally.jobs, 0,
 	       "the x-of-N notes are not results");
-	ok(!loop_tally_clean(&tally), "x missing and duplicated: not clean");
+	ok(!jobs_tally_clean(&tally), "x missing and duplicated: not clean");
 
 	jobs_reset(t);
 	is_int(jobs_note_x_of_n(t, 5, 5, why, sizeof(why)), 0,
@@ -560,12 +560,12 @@ static void test_x_of_n(void)
 	jobs_note_x_of_n(t, 2, 2, why, sizeof(why));
 	jobs_tally(t, &tally);
 	is_int(tally.x_missing, 1, "only 2 of 2: 1 missing");
-	ok(!loop_tally_clean(&tally), "not clean with x missing alone");
+	ok(!jobs_tally_clean(&tally), "not clean with x missing alone");
 	jobs_note_x_of_n(t, 1, 2, why, sizeof(why));
 	jobs_tally(t, &tally);
 	is_int(tally.x_missing + tally.x_duplicated, 0,
 	       "1 and 2 of 2: complete");
-	ok(loop_tally_clean(&tally), "and clean");
+	ok(jobs_tally_clean(&tally), "and clean");
 	jobs_destroy(t);
 
 	t = jobs_create(3);
@@ -762,7 +762,7 @@ static void test_wait_fork(void)
 	is_int(tally.jobs, 2, "fork: 2 jobs");
 	is_int(tally.ok, 2, "fork: 2 ok, one from each process");
 	is_int(tally.bytes, 15, "fork: bytes of both");
-	ok(loop_tally_clean(&tally), "fork: clean");
+	ok(jobs_tally_clean(&tally), "fork: clean");
 
 	/* The other way round: the child waits, the parent adds. */
 	jobs_reset(t);
@@ -800,7 +800,7 @@ static void test_wait_fork(void)
 	jobs_record(t, 0, 1, NULL);
 	jobs_tally(t, &tally);
 	is_int(tally.ok, 2, "fork: 2 ok");
-	ok(loop_tally_clean(&tally), "fork: clean");
+	ok(jobs_tally_clean(&tally), "fork: clean");
 	jobs_destroy(t);
 }
 
@@ -877,7 +877,7 @@ static void test_crowd(void)
 	is_int(tally.ok, total, "crowd: every job recorded");
 	is_int(tally.missing + tally.duplicated, 0,
 	       "crowd: none missing or duplicated");
-	ok(loop_tally_clean(&tally), "crowd: clean");
+	ok(jobs_tally_clean(&tally), "crowd: clean");
 	for (i = 10; i < total; i++) {
 		unsigned kind;
 		uint64_t number;
