@@ -86,6 +86,10 @@ void json_out_i64(struct json_out *w, int64_t v);
 void json_out_double(struct json_out *w, double v);
 void json_out_bool(struct json_out *w, int v);
 void json_out_null(struct json_out *w);
+/* A member of an object: its key, then its value. */
+void json_out_member_u64(struct json_out *w, const char *key, uint64_t v);
+void json_out_member_string(struct json_out *w, const char *key, const char *s);
+void json_out_member_double(struct json_out *w, const char *key, double v);
 /* text, a JSON value the caller vouches for (json_check() accepted it). */
 void json_out_raw(struct json_out *w, const char *text, size_t n);
 

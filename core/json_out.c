@@ -275,3 +275,21 @@ void json_out_raw(struct json_out *w, const char *text, size_t n)
 	before_item(w);
 	put(w, text, n);
 }
+
+void json_out_member_u64(struct json_out *w, const char *key, uint64_t v)
+{
+	json_out_key(w, key);
+	json_out_u64(w, v);
+}
+
+void json_out_member_string(struct json_out *w, const char *key, const char *s)
+{
+	json_out_key(w, key);
+	json_out_string(w, s);
+}
+
+void json_out_member_double(struct json_out *w, const char *key, double v)
+{
+	json_out_key(w, key);
+	json_out_double(w, v);
+}

@@ -9,6 +9,7 @@
 #include <concbench/plugin.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -153,14 +154,11 @@ void report_comparison(FILE *out, const struct plan *plan,
 	free(group);
 }
 
+/* A figure of the repeats done: null when there are none. */
 static void json_seconds(struct json_out *w, const char *key, double v,
                          int have)
 {
-	json_out_key(w, key);
-	if (have)
-		json_out_double(w, v);
-	else
-		json_out_null(w);
+	json_out_member_double(w, key, have ? v : NAN);
 }
 
 static void json_cell(struct json_out *w, const struct plan *plan,
@@ -172,10 +170,8 @@ static void json_cell(struct json_out *w, const struct plan *plan,
 	size_t i;
 
 	json_out_begin_object(w);
-	json_out_key(w, "strategy");
-	json_out_string(w, cell->spec->label);
-	json_out_key(w, "plugin");
-	json_out_string(w, cell->plugin->desc->name);
+	json_out_member_string(w, "strategy", cell->spec->label);
+	json_out_member_string(w, "plugin", cell->plugin->desc->name);
 	json_out_key(w, "urls");
 	if (plan->scn->has_discover)
 		json_out_string(w, "discovered");
@@ -184,15 +180,11 @@ static void json_cell(struct json_out *w, const struct plan *plan,
 	if (latency) {
 		char text[64];
 		format_latency(latency, text, sizeof(text));
-		json_out_key(w, "latency");
-		json_out_string(w, text);
+		json_out_member_string(w, "latency", text);
 	}
-	json_out_key(w, "concurrency");
-	json_out_u64(w, cell->concurrency);
-	json_out_key(w, "repeat");
-	json_out_u64(w, plan->repeat);
-	json_out_key(w, "loops");
-	json_out_u64(w, plan->loops);
+	json_out_member_u64(w, "concurrency", cell->concurrency);
+	json_out_member_u64(w, "repeat", plan->repeat);
+	json_out_member_u64(w, "loops", plan->loops);
 	json_out_key(w, "times_s");
 	json_out_begin_array(w);
 	for (i = 0; i < res->repeats_done; i++)
@@ -202,44 +194,32 @@ static void json_cell(struct json_out *w, const struct plan *plan,
 	json_seconds(w, "mean_s", s->mean, have);
 	json_seconds(w, "median_s", s->median, have);
 	json_seconds(w, "stdev_s", s->stdev, have);
-	json_out_key(w, "requests_ok");
-	json_out_u64(w, res->requests_ok);
-	json_out_key(w, "requests_failed");
-	json_out_u64(w, res->requests_failed);
-	json_out_key(w, "bytes");
-	json_out_u64(w, res->bytes);
-	json_out_key(w, "peak_rss_bytes");
-	json_out_u64(w, res->peak_rss);
+	json_out_member_u64(w, "requests_ok", res->requests_ok);
+	json_out_member_u64(w, "requests_failed", res->requests_failed);
+	json_out_member_u64(w, "bytes", res->bytes);
+	json_out_member_u64(w, "peak_rss_bytes", res->peak_rss);
 	json_out_key(w, "status");
 	json_out_string(w,
 	                res->ran || res->status[0] ? res->status : "not run");
-	json_out_key(w, "jobs_per_loop");
-	json_out_u64(w, res->jobs_per_loop);
-	json_out_key(w, "matches_per_loop");
-	json_out_u64(w, res->matches_per_loop);
+	json_out_member_u64(w, "jobs_per_loop", res->jobs_per_loop);
+	json_out_member_u64(w, "matches_per_loop", res->matches_per_loop);
 	json_out_key(w, "failures");
 	json_out_begin_object(w);
 	for (i = 0; i < JOB_FAIL_KINDS; i++) {
-		json_out_key(w, jobs_failure_name((enum job_failure)i));
-		json_out_u64(w, res->failures[i]);
+		json_out_member_u64(w, jobs_failure_name((enum job_failure)i),
+		                    res->failures[i]);
 	}
 	json_out_end_object(w);
 	if (res->has_server_stats) {
 		const struct server_stats *sv = &res->server;
 		json_out_key(w, "server");
 		json_out_begin_object(w);
-		json_out_key(w, "requests");
-		json_out_u64(w, sv->requests);
-		json_out_key(w, "max_in_flight");
-		json_out_u64(w, sv->max_in_flight);
-		json_out_key(w, "faults_status");
-		json_out_u64(w, sv->faults_status);
-		json_out_key(w, "faults_close");
-		json_out_u64(w, sv->faults_close);
-		json_out_key(w, "faults_stall");
-		json_out_u64(w, sv->faults_stall);
-		json_out_key(w, "request_digest");
-		json_out_string(w, sv->digest);
+		json_out_member_u64(w, "requests", sv->requests);
+		json_out_member_u64(w, "max_in_flight", sv->max_in_flight);
+		json_out_member_u64(w, "faults_status", sv->faults_status);
+		json_out_member_u64(w, "faults_close", sv->faults_close);
+		json_out_member_u64(w, "faults_stall", sv->faults_stall);
+		json_out_member_string(w, "request_digest", sv->digest);
 		json_out_end_object(w);
 	}
 	json_out_end_object(w);
