@@ -25,6 +25,7 @@
 #include "json.h"
 #include "mix.h"
 #include "number.h"
+#include "urlset.h"
 
 /* Separate the seed's uses, so that prices and names do not correlate. */
 #define PRICES_DOMAIN UINT64_C(0x7072696365730000)
@@ -258,39 +259,6 @@ static const char *request_body(struct evhttp_request *req, size_t *len)
 
 /* ---- prices ------------------------------------------------------------ */
 
-static int is_leap(unsigned y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-/* "YYYY-MM-DD", a date of the Gregorian calendar in years 1 to 9999. */
-static int parse_date(const char *s, unsigned *y, unsigned *m, unsigned *d)
-{
-	static const unsigned char days[12] = {31, 28, 31, 30, 31, 30,
-	                                       31, 31, 30, 31, 30, 31};
-	unsigned v[3] = {0, 0, 0};
-	static const unsigned widths[3] = {4, 2, 2};
-	unsigned field, i;
-
-	for (field = 0; field < 3; field++) {
-		for (i = 0; i < widths[field]; i++, s++) {
-			if (*s < '0' || *s > '9')
-				return -1;
-			v[field] = v[field] * 10 + (unsigned)(*s - '0');
-		}
-		if (*s != (field < 2 ? '-' : '\0'))
-			return -1;
-		s++;
-	}
-	if (v[0] < 1 || v[1] < 1 || v[1] > 12 || v[2] < 1 ||
-	    v[2] > days[v[1] - 1] + (unsigned)(v[1] == 2 && is_leap(v[0])))
-		return -1;
-	*y = v[0];
-	*m = v[1];
-	*d = v[2];
-	return 0;
-}
-
 static int answer_prices(const struct routes *rt, struct evhttp_request *req,
                          const char *path)
 {
@@ -302,7 +270,7 @@ static int answer_prices(const struct routes *rt, struct evhttp_request *req,
 
 	if (!is_get(req))
 		return method_not_allowed(req, "GET, HEAD", 0);
-	if (parse_date(date, &y, &m, &d) < 0)
+	if (urlset_parse_date(date, &y, &m, &d) < 0)
 		return text_answer(req, HTTP_NOTFOUND, "not found\n");
 	h = mix64(mix64(rt->seed ^ PRICES_DOMAIN) ^
 	          ((uint64_t)y * 10000 + m * 100 + d));

@@ -220,25 +220,41 @@ static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
 	return era * 146097 + (int64_t)doe - 719468;
 }
 
+int urlset_parse_date(const char *text, unsigned *y, unsigned *m, unsigned *d)
+{
+	static const unsigned char mdays[] = {31, 28, 31, 30, 31, 30,
+	                                      31, 31, 30, 31, 30, 31};
+	unsigned v[3] = {0, 0, 0}, field, i, last;
+	static const unsigned widths[3] = {4, 2, 2};
+	const char *p = text;
+
+	for (field = 0; field < 3; field++) {
+		for (i = 0; i < widths[field]; i++, p++) {
+			if (*p < '0' || *p > '9')
+				return -1;
+			v[field] = v[field] * 10 + (unsigned)(*p - '0');
+		}
+		if (*p != (field < 2 ? '-' : '\0'))
+			return -1;
+		p++;
+	}
+	if (v[0] < 1 || v[1] < 1 || v[1] > 12)
+		return -1;
+	last = mdays[v[1] - 1] + (v[1] == 2 && v[0] % 4 == 0 &&
+	                          (v[0] % 100 != 0 || v[0] % 400 == 0));
+	if (v[2] < 1 || v[2] > last)
+		return -1;
+	*y = v[0];
+	*m = v[1];
+	*d = v[2];
+	return 0;
+}
+
 int urlset_parse_day(const char *text, int64_t *day)
 {
-	static const unsigned mdays[] = {31, 28, 31, 30, 31, 30,
-	                                 31, 31, 30, 31, 30, 31};
-	unsigned y, m, d, last;
-	int n = 0;
+	unsigned y, m, d;
 
-	if (strlen(text) != 10 ||
-	    sscanf(text, "%4u-%2u-%2u%n", &y, &m, &d, &n) != 3 || n != 10 ||
-	    text[4] != '-' || text[7] != '-')
-		return -1;
-	for (n = 0; n < 10; n++)
-		if (n != 4 && n != 7 && (text[n] < '0' || text[n] > '9'))
-			return -1;
-	if (m < 1 || m > 12 || y < 1)
-		return -1;
-	last = mdays[m - 1] +
-	       (m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0));
-	if (d < 1 || d > last)
+	if (urlset_parse_date(text, &y, &m, &d) < 0)
 		return -1;
 	*day = days_from_civil(y, m, d);
 	return 0;

@@ -61,6 +61,10 @@ int urlset_check_template(const char *text, enum urlset_syntax syntax,
 size_t urlset_expand(const char *text, enum urlset_syntax syntax,
                      const struct urlset_values *values, char *buf, size_t len);
 
+/* Parse "YYYY-MM-DD", a day of the Gregorian calendar in years 1 to
+ * 9999, into its year, month and day. 0, or -1. */
+int urlset_parse_date(const char *text, unsigned *y, unsigned *m, unsigned *d);
+
 /*
  * Parse "YYYY-MM-DD" (a real calendar day) into days since 1970-01-01.
  * 0, or -1.
