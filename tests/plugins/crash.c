@@ -5,8 +5,11 @@
  * the pointer volatile, GCC's alias analysis still knows it holds NULL and
  * deletes the store, and run() returns 0. UBSan is kept out of run(): in
  * a sanitized build it would report the store and exit instead of letting
- * the process die of the signal, which is what this plugin is for.
+ * the process die of the signal, which is what this plugin is for; and
+ * for the same reason run() puts back the default action of SIGSEGV,
+ * which AddressSanitizer's handler would turn into an exit.
  */
+#include <signal.h>
 #include <stddef.h>
 
 #include <concbench/plugin.h>
@@ -21,6 +24,7 @@ crash_run(struct concbench_host *host, void *state)
 
 	(void)state;
 	host->log(host, CONCBENCH_LOG_INFO, "about to crash");
+	signal(SIGSEGV, SIG_DFL);
 	*nowhere = 42;
 	return 0;
 }
