@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -25,11 +26,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
+#include "histogram.h"
 #include "host.h"
 #include "loader.h"
 #include "plan.h"
 #include "proctree.h"
 #include "subproc.h"
+#include "timeline.h"
 
 /* Memory sampling: often enough to see a cell's peak, cheap enough not to
  * disturb it (the interval grows when reading /proc gets slow). */
@@ -38,11 +42,16 @@
 
 /* ---- shared between the measurement child and the parent ------------- */
 
+/* What one repeat did: counts, and sums over its loops. */
 struct repeat_record {
-	double seconds_per_loop;
+	double seconds; /* all its loops */
 	uint64_t ok, failed, bytes;
 	uint64_t jobs, matches; /* of the repeat's last loop */
 	uint64_t failures[JOB_FAIL_KINDS];
+	double cpu_user_s, cpu_sys_s;
+	double setup_s, teardown_s;
+	unsigned setup_loops, teardown_loops; /* loops they were known in */
+	uint64_t connections, ctx_voluntary, ctx_involuntary;
 };
 
 struct cell_shared {
@@ -54,15 +63,11 @@ struct cell_shared {
 	struct loop_tally bad_tally;
 	struct repeat_record bad;      /* counted in the totals */
 	char failure[CELL_STATUS_MAX]; /* set before _exit(3) */
+	/* Every request's latency, recorded by the host in the child and
+	 * in the workers it forks. */
+	struct histogram latency_ok, latency_failed;
 	struct repeat_record repeats[];
 };
-
-double cell_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 /*
  * Descriptors a cell may need: a blocking easy handle holds three (its
@@ -124,11 +129,59 @@ child_fail(struct cell_shared *sh, const char *why, const char *detail)
 	_exit(3);
 }
 
-/* Add one loop's counts to a repeat's. */
-static void add_loop(struct repeat_record *rec, const struct loop_tally *t)
+static double seconds_of(const struct timeval *tv)
+{
+	return (double)tv->tv_sec + (double)tv->tv_usec * 1e-6;
+}
+
+/* CPU and context switches of the process and the children it reaped. */
+struct cpu_use {
+	double user_s, sys_s;
+	uint64_t voluntary, involuntary;
+};
+
+static void cpu_now(struct cpu_use *c)
+{
+	struct rusage self, children;
+
+	getrusage(RUSAGE_SELF, &self);
+	getrusage(RUSAGE_CHILDREN, &children);
+	c->user_s = seconds_of(&self.ru_utime) + seconds_of(&children.ru_utime);
+	c->sys_s = seconds_of(&self.ru_stime) + seconds_of(&children.ru_stime);
+	c->voluntary = (uint64_t)self.ru_nvcsw + (uint64_t)children.ru_nvcsw;
+	c->involuntary =
+	    (uint64_t)self.ru_nivcsw + (uint64_t)children.ru_nivcsw;
+}
+
+/* One loop's run() from start_ns to end_ns, on top of a repeat's. */
+struct loop_run {
+	uint64_t start_ns, end_ns;
+	struct cpu_use before, after;
+};
+
+/* Add one loop's counts and figures to a repeat's. */
+static void add_loop(struct repeat_record *rec, const struct loop_tally *t,
+                     const struct loop_run *run)
 {
 	size_t k;
 
+	rec->seconds += (double)(run->end_ns - run->start_ns) * 1e-9;
+	rec->cpu_user_s += run->after.user_s - run->before.user_s;
+	rec->cpu_sys_s += run->after.sys_s - run->before.sys_s;
+	rec->ctx_voluntary += run->after.voluntary - run->before.voluntary;
+	rec->ctx_involuntary +=
+	    run->after.involuntary - run->before.involuntary;
+	rec->connections += t->connections;
+	if (t->first_start_ns >= run->start_ns) {
+		rec->setup_s +=
+		    (double)(t->first_start_ns - run->start_ns) * 1e-9;
+		rec->setup_loops++;
+	}
+	if (t->last_end_ns && t->last_end_ns <= run->end_ns) {
+		rec->teardown_s +=
+		    (double)(run->end_ns - t->last_end_ns) * 1e-9;
+		rec->teardown_loops++;
+	}
 	rec->ok += t->ok;
 	rec->failed += t->failed;
 	rec->bytes += t->bytes;
@@ -151,6 +204,8 @@ cell_child(const struct plan *plan, const struct cell *cell,
 	    .concurrency = cell->concurrency,
 	    .base_url = env->base_url,
 	    .no_proxy = env->no_proxy,
+	    .latency_ok = &sh->latency_ok,
+	    .latency_failed = &sh->latency_failed,
 	};
 	struct concbench_host *services;
 	struct host *host;
@@ -167,21 +222,22 @@ cell_child(const struct plan *plan, const struct cell *cell,
 
 	for (r = 0; r < plan->repeat && !sh->bad_loop; r++) {
 		struct repeat_record rec = {0};
-		double total = 0;
 
 		for (l = 0; l < plan->loops; l++) {
 			struct loop_tally tally;
-			double start;
+			struct loop_run run;
 			int rc;
 
 			atomic_store(&sh->at_repeat, r);
 			atomic_store(&sh->at_loop, l);
 			host_loop_begin(host);
-			start = cell_now();
+			cpu_now(&run.before);
+			run.start_ns = clock_now_ns();
 			rc = desc->run(services, state);
-			total += cell_now() - start;
+			run.end_ns = clock_now_ns();
+			cpu_now(&run.after);
 			host_loop_tally(host, &tally);
-			add_loop(&rec, &tally);
+			add_loop(&rec, &tally, &run);
 			if (rc != 0 || !jobs_tally_clean(&tally)) {
 				sh->bad_loop = 1;
 				sh->plugin_failed = rc != 0;
@@ -192,7 +248,6 @@ cell_child(const struct plan *plan, const struct cell *cell,
 		}
 		if (sh->bad_loop)
 			break;
-		rec.seconds_per_loop = total / plan->loops;
 		sh->repeats[r] = rec;
 		atomic_store(&sh->repeats_done, r + 1);
 	}
@@ -312,6 +367,61 @@ static int describe_end(const struct cell_shared *sh, int status,
 	return 0;
 }
 
+/* A sum over the loops it was known in, per loop; NAN if in none. */
+static double per_loop(double sum, unsigned loops)
+{
+	return loops ? sum / loops : NAN;
+}
+
+static void repeat_result(struct repeat_result *out,
+                          const struct repeat_record *rec, unsigned loops)
+{
+	out->seconds = rec->seconds / loops;
+	out->cpu_user_s = rec->cpu_user_s / loops;
+	out->cpu_sys_s = rec->cpu_sys_s / loops;
+	out->setup_s = per_loop(rec->setup_s, rec->setup_loops);
+	out->teardown_s = per_loop(rec->teardown_s, rec->teardown_loops);
+	out->connections = (double)rec->connections / loops;
+	out->ctx_voluntary = (double)rec->ctx_voluntary / loops;
+	out->ctx_involuntary = (double)rec->ctx_involuntary / loops;
+	out->requests = (double)(rec->ok + rec->failed) / loops;
+}
+
+/* A copy of a shared histogram, or NULL if it is empty. */
+static struct histogram *keep_histogram(const struct histogram *h)
+{
+	struct histogram *copy;
+
+	if (!histogram_count(h) || !(copy = malloc(sizeof(*copy))))
+		return NULL;
+	histogram_clear(copy);
+	histogram_merge(copy, h);
+	return copy;
+}
+
+/* The samples into res; the kernel's record of the measurement
+ * process's own peak stands last when the sampling missed it. */
+static void keep_timeline(struct cell_result *res, struct timeline *tl,
+                          double t_end, uint64_t maxrss)
+{
+	timeline_finish(tl);
+	if (maxrss > timeline_peak(tl)) {
+		if (tl->len == TIMELINE_MAX)
+			tl->samples[tl->len - 1].bytes = maxrss;
+		else
+			tl->samples[tl->len++] =
+			    (struct mem_sample){t_end, maxrss};
+	}
+	res->peak_rss = timeline_peak(tl);
+	res->memory = malloc((tl->len ? tl->len : 1) * sizeof(*res->memory));
+	if (res->memory) {
+		memcpy(res->memory, tl->samples,
+		       tl->len * sizeof(*res->memory));
+		res->memory_len = tl->len;
+	}
+	res->memory_interval_ms = SAMPLE_INTERVAL_MS;
+}
+
 static void add_totals(struct cell_result *res, const struct repeat_record *rec)
 {
 	size_t k;
@@ -333,8 +443,11 @@ enum cell_end cell_measure(const struct plan *plan, const struct cell *cell,
 	int sample_ms = SAMPLE_INTERVAL_MS, status = 0, pidfd, clean = 0;
 	enum cell_end end = CELL_MEASURED;
 	struct cell_shared *sh;
+	struct timeline *tl;
+	struct timespec wall;
 	struct rusage ru;
 	pid_t pid, parent = getpid();
+	double started;
 	unsigned r;
 
 	memset(res, 0, sizeof(*res));
@@ -350,11 +463,24 @@ enum cell_end cell_measure(const struct plan *plan, const struct cell *cell,
 	}
 	memset(sh, 0, size);
 	sh->mapped = size;
+	histogram_clear(&sh->latency_ok);
+	histogram_clear(&sh->latency_failed);
+	tl = malloc(sizeof(*tl));
+	if (!tl) {
+		snprintf(res->status, sizeof(res->status), "out of memory");
+		munmap(sh, size);
+		return CELL_REFUSED;
+	}
+	timeline_init(tl);
 	fflush(NULL);
+	clock_gettime(CLOCK_REALTIME, &wall);
+	res->start_unix = (double)wall.tv_sec + (double)wall.tv_nsec * 1e-9;
+	started = clock_now();
 	pid = fork();
 	if (pid < 0) {
 		snprintf(res->status, sizeof(res->status), "cannot fork: %s",
 		         strerror(errno));
+		free(tl);
 		munmap(sh, size);
 		return CELL_REFUSED;
 	}
@@ -381,17 +507,16 @@ enum cell_end cell_measure(const struct plan *plan, const struct cell *cell,
 			end = CELL_STOPPED;
 			break;
 		}
-		if (env->deadline > 0 && cell_now() >= env->deadline) {
+		if (env->deadline > 0 && clock_now() >= env->deadline) {
 			kill_cell(pid, &status, &ru);
 			end = CELL_LATE;
 			break;
 		}
-		t0 = cell_now();
+		t0 = clock_now();
 		rss = proctree_rss(pid);
-		if (rss > res->peak_rss)
-			res->peak_rss = rss;
+		timeline_add(tl, t0 - started, rss);
 		sample_ms =
-		    (int)((cell_now() - t0) * 1000 * SAMPLE_COST_FACTOR);
+		    (int)((clock_now() - t0) * 1000 * SAMPLE_COST_FACTOR);
 		if (sample_ms < SAMPLE_INTERVAL_MS)
 			sample_ms = SAMPLE_INTERVAL_MS;
 		wait_a_little(pidfd, sample_ms);
@@ -400,15 +525,25 @@ enum cell_end cell_measure(const struct plan *plan, const struct cell *cell,
 		close(pidfd);
 	/* Whatever the plugin left behind in the child's group goes too. */
 	kill(-pid, SIGKILL);
-	if ((uint64_t)ru.ru_maxrss * 1024 > res->peak_rss)
-		res->peak_rss = (uint64_t)ru.ru_maxrss * 1024;
+	keep_timeline(res, tl, clock_now() - started,
+	              (uint64_t)ru.ru_maxrss * 1024);
+	free(tl);
+	res->latency_ok = keep_histogram(&sh->latency_ok);
+	res->latency_failed = keep_histogram(&sh->latency_failed);
 
 	res->repeats_done = atomic_load(&sh->repeats_done);
 	res->times = calloc(res->repeats_done ? res->repeats_done : 1,
 	                    sizeof(*res->times));
+	res->repeats = calloc(res->repeats_done ? res->repeats_done : 1,
+	                      sizeof(*res->repeats));
 	for (r = 0; r < res->repeats_done; r++) {
+		if (res->repeats)
+			repeat_result(&res->repeats[r], &sh->repeats[r],
+			              plan->loops);
 		if (res->times)
-			res->times[r] = sh->repeats[r].seconds_per_loop;
+			res->times[r] = sh->repeats[r].seconds / plan->loops;
+		if (res->times && res->times[r] < res->times[res->best])
+			res->best = r;
 		add_totals(res, &sh->repeats[r]);
 	}
 	/* the bad repeat's earlier loops plus the bad loop itself */
@@ -434,5 +569,12 @@ enum cell_end cell_measure(const struct plan *plan, const struct cell *cell,
 void cell_result_free(struct cell_result *res)
 {
 	free(res->times);
+	free(res->repeats);
+	free(res->latency_ok);
+	free(res->latency_failed);
+	free(res->memory);
 	res->times = NULL;
+	res->repeats = NULL;
+	res->latency_ok = res->latency_failed = NULL;
+	res->memory = NULL;
 }

@@ -2,8 +2,10 @@
 /*
  * cell: the measurement of one cell in a fresh child process: R repeats of
  * L loops of the strategy over the host, each loop checked for
- * exactly-once completion, with the peak memory of the child's process
- * tree sampled by the parent, and the result of it all.
+ * exactly-once completion and timed (run() as a whole, its set-up and
+ * tear-down, its CPU), every request's latency recorded, the memory of the
+ * child's process tree sampled by the parent over time, and the result of
+ * it all.
  */
 #ifndef CB_CELL_H
 #define CB_CELL_H
@@ -18,7 +20,21 @@
 #include "stats.h"
 
 struct cell;
+struct histogram;
+struct mem_sample;
 struct plan;
+
+/* One repeat's figures, each per loop of the repeat. */
+struct repeat_result {
+	double seconds; /* run() of a loop: times[r] */
+	/* CPU of the process and of the children it reaped */
+	double cpu_user_s, cpu_sys_s;
+	double setup_s;     /* run() to the first easy(); NAN: none */
+	double teardown_s;  /* the last done() to run()'s end; NAN */
+	double connections; /* new connections */
+	double ctx_voluntary, ctx_involuntary; /* context switches */
+	double requests;                       /* results reported */
+};
 
 #define CELL_STATUS_MAX (DIAG_ERR_MAX + 256)
 
@@ -36,13 +52,25 @@ struct cell_result {
 	uint64_t peak_rss;         /* bytes, child and its descendants */
 	int has_server_stats;      /* the embedded server's view of the cell */
 	struct server_stats server;
+	struct repeat_result *repeats; /* repeats_done of them, like times */
+	size_t best;                   /* the repeat of summary.best */
+	/* Every request's latency from easy() to done(), by outcome; NULL
+	 * if there was none. */
+	struct histogram *latency_ok, *latency_failed;
+	/* Memory over time, its largest sample peak_rss: seconds since
+	 * start_unix (since the epoch), sampled every memory_interval_ms or
+	 * a little more. */
+	struct mem_sample *memory;
+	size_t memory_len;
+	double start_unix;
+	unsigned memory_interval_ms;
 };
 
 /* Where a cell runs: what changes from cell to cell of a plan. */
 struct cell_env {
 	const char *base_url; /* where relative URLs go, or NULL */
 	int no_proxy;         /* they go to the embedded server */
-	double deadline;      /* on cell_now()'s clock; 0: none */
+	double deadline;      /* on clock_now()'s clock; 0: none */
 	/* Nonzero (a signal number) stops the cell at once. */
 	const volatile sig_atomic_t *stop;
 };
@@ -60,8 +88,5 @@ enum cell_end {
 enum cell_end cell_measure(const struct plan *plan, const struct cell *cell,
                            const struct cell_env *env, struct cell_result *res);
 void cell_result_free(struct cell_result *res);
-
-/* Seconds on the clock deadlines and timings are read on (monotonic). */
-double cell_now(void);
 
 #endif

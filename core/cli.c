@@ -53,8 +53,8 @@ static const char run_help[] =
     "                         is stopped, later ones are not run (overrides "
     "the\n"
     "                         scenario's deadline_s)\n"
-    "  -q, --quiet            print only the result lines: no progress, no\n"
-    "                         warnings, no comparison\n"
+    "  -q, --quiet            print only each cell's timeit line: no costs,\n"
+    "                         no progress, no warnings, no comparison\n"
     "  -v, --verbose          show the plugins' info lines (twice: debug)\n"
     "  -h, --help             show this help and exit\n"
     "  -V, --version          show the version and exit\n"
@@ -344,6 +344,8 @@ int cli_parse(int argc, char **argv, struct cli_options *o)
 	int c;
 
 	memset(o, 0, sizeof(*o));
+	o->argc = argc;
+	o->argv = argv;
 	if (argc > 1 && strcmp(argv[1], "serve") == 0)
 		return parse_serve(argc - 1, argv + 1, o);
 	opterr = 0;

@@ -35,6 +35,8 @@ struct cli_options {
 	int dry_run;
 	unsigned deadline_s;        /* 0: as the scenario says */
 	struct server_config serve; /* concbench serve */
+	int argc;                   /* the whole command line */
+	char **argv;
 };
 
 /*

@@ -18,8 +18,10 @@
 #include <string.h>
 
 #include "check.h"
+#include "clock.h"
 #include "diag.h"
 #include "discovery.h"
+#include "histogram.h"
 #include "jobs.h"
 #include "request.h"
 #include "scenario.h"
@@ -49,6 +51,8 @@ struct host_job {
 	size_t body_len, body_cap;
 	const char *request_body; /* NULL: none */
 	size_t request_body_len;
+	uint64_t started_ns; /* when easy() handed it out; 0: never */
+	uint64_t ended_ns;   /* when done() was called */
 	char errbuf[CURL_ERROR_SIZE];
 	char url[]; /* then the request body, if any */
 };
@@ -127,6 +131,21 @@ static enum concbench_next host_next_job(struct concbench_host *pub,
 	}
 }
 
+/* The request's latency, into the histogram of its outcome. */
+static void record_latency(const struct host_job *job, int ok)
+{
+#ifndef CB_NO_RECORDING
+	struct histogram *h =
+	    ok ? job->h->cfg.latency_ok : job->h->cfg.latency_failed;
+
+	if (h && job->started_ns && job->ended_ns >= job->started_ns)
+		histogram_record(h, (job->ended_ns - job->started_ns) / 1000);
+#else
+	(void)job;
+	(void)ok;
+#endif
+}
+
 static void finish(struct host_job *job, enum job_failure kind, const char *fmt,
                    ...) CB_PRINTF(3, 4);
 
@@ -147,6 +166,7 @@ static void finish(struct host_job *job, enum job_failure kind, const char *fmt,
 	} else {
 		jobs_record(jobs, job->pub.index, job->bytes, NULL);
 	}
+	record_latency(job, fmt == NULL);
 	if (job->kind == JOB_LISTING)
 		discovery_listing_end(jobs);
 	free(job->body);
@@ -214,6 +234,12 @@ static CURL *host_easy(struct concbench_host *pub,
 	}
 	rc = request_configure(&job->h->req, easy, job->kind, job->url,
 	                       job->request_body, job->request_body_len);
+#ifndef CB_NO_RECORDING
+	if (rc == CURLE_OK) {
+		job->started_ns = clock_now_ns();
+		jobs_note_start(job->h->jobs, job->started_ns);
+	}
+#endif
 	if (rc == CURLE_OK)
 		rc = curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
 	if (rc == CURLE_OK)
@@ -233,6 +259,24 @@ static CURL *host_easy(struct concbench_host *pub,
 		return NULL;
 	}
 	return easy;
+}
+
+/* The transfer is over: when, and the connections it made. */
+static void note_end(struct host_job *job, CURL *easy)
+{
+#ifndef CB_NO_RECORDING
+	long connections = 0;
+
+	job->ended_ns = clock_now_ns();
+	if (easy && curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS,
+	                              &connections) != CURLE_OK)
+		connections = 0;
+	jobs_note_end(job->h->jobs, job->ended_ns,
+	              connections > 0 ? (uint64_t)connections : 0);
+#else
+	(void)job;
+	(void)easy;
+#endif
 }
 
 /* A listing page came back with a success status. */
@@ -277,6 +321,7 @@ static void host_done(struct concbench_host *pub, struct concbench_job *job_pub,
 	long status = 0;
 
 	(void)pub;
+	note_end(job, easy);
 	if (result != CURLE_OK) {
 		finish(job, JOB_FAIL_TRANSFER, "%s: %s", job->url,
 		       job->errbuf[0] ? job->errbuf

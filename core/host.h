@@ -3,7 +3,9 @@
  * host: the host of the plugin ABI in a measurement process: the services
  * of struct concbench_host (jobs, curl handles configured by request.c,
  * results checked by check.c or read by discovery.c, options, logging)
- * over the cell's shared job table, which it owns.
+ * over the cell's shared job table, which it owns. It times every request
+ * from easy() to done(), and notes each loop's first transfer, last
+ * result and new connections.
  */
 #ifndef CB_HOST_H
 #define CB_HOST_H
@@ -12,6 +14,7 @@
 #include <stdint.h>
 
 struct concbench_host;
+struct histogram;
 struct loop_tally;
 struct scenario;
 struct strategy_spec;
@@ -24,6 +27,10 @@ struct host_config {
 	unsigned concurrency;
 	const char *base_url; /* where relative URLs go, or NULL */
 	int no_proxy;         /* the embedded server: never via a proxy */
+	/* Where each request's latency goes, from easy() to done(), by
+	 * whether it succeeded (in shared memory, for forked workers); NULL:
+	 * not recorded. */
+	struct histogram *latency_ok, *latency_failed;
 };
 
 struct host;

@@ -45,6 +45,9 @@ struct job_table {
 	_Atomic uint64_t ok, failed, bytes, matches;
 	_Atomic uint64_t failures[JOB_FAIL_KINDS];
 	_Atomic uint64_t x_total; /* the N of "x of N"; 0: none yet */
+	_Atomic uint64_t connections;
+	_Atomic uint64_t first_start_ns; /* UINT64_MAX: none yet */
+	_Atomic uint64_t last_end_ns;
 	_Atomic int error_taken;
 	_Atomic int error_ready;
 	char first_error[JOBS_ERROR_MAX];
@@ -147,6 +150,9 @@ void jobs_reset(struct job_table *t)
 	for (k = 0; k < JOB_FAIL_KINDS; k++)
 		atomic_store(&t->failures[k], 0);
 	atomic_store(&t->x_total, 0);
+	atomic_store(&t->connections, 0);
+	atomic_store(&t->first_start_ns, UINT64_MAX);
+	atomic_store(&t->last_end_ns, 0);
 	atomic_store(&t->error_taken, 0);
 	atomic_store(&t->error_ready, 0);
 	t->first_error[0] = '\0';
@@ -326,6 +332,29 @@ int jobs_record_lost(struct job_table *t, uint64_t index, const char *why)
 	return 1;
 }
 
+void jobs_note_start(struct job_table *t, uint64_t now_ns)
+{
+	uint64_t was =
+	    atomic_load_explicit(&t->first_start_ns, memory_order_relaxed);
+
+	while (now_ns < was &&
+	       !atomic_compare_exchange_weak(&t->first_start_ns, &was, now_ns))
+		;
+}
+
+void jobs_note_end(struct job_table *t, uint64_t now_ns, uint64_t connections)
+{
+	uint64_t was =
+	    atomic_load_explicit(&t->last_end_ns, memory_order_relaxed);
+
+	while (now_ns > was &&
+	       !atomic_compare_exchange_weak(&t->last_end_ns, &was, now_ns))
+		;
+	if (connections)
+		atomic_fetch_add_explicit(&t->connections, connections,
+		                          memory_order_relaxed);
+}
+
 void jobs_add_matches(struct job_table *t, uint64_t matches)
 {
 	atomic_fetch_add(&t->matches, matches);
@@ -389,6 +418,11 @@ void jobs_tally(const struct job_table *t, struct loop_tally *out)
 		else if (n > 1)
 			out->x_duplicated++;
 	}
+	out->connections = atomic_load(&t->connections);
+	out->first_start_ns = atomic_load(&t->first_start_ns);
+	if (out->first_start_ns == UINT64_MAX)
+		out->first_start_ns = 0;
+	out->last_end_ns = atomic_load(&t->last_end_ns);
 	if (atomic_load(&t->error_ready))
 		snprintf(out->first_error, sizeof(out->first_error), "%s",
 		         t->first_error);

@@ -48,6 +48,10 @@ struct loop_tally {
 	uint64_t matches;    /* regex matches counted by checks */
 	/* The x-of-N check: N as reported, and the x never or doubly seen. */
 	uint64_t x_total, x_missing, x_duplicated;
+	uint64_t connections; /* new connections made for its transfers */
+	/* The first transfer handed out and the last result reported, on
+	 * clock.h's clock; 0 if none. */
+	uint64_t first_start_ns, last_end_ns;
 	char first_error[JOBS_ERROR_MAX]; /* "" if none */
 };
 
@@ -108,6 +112,12 @@ void jobs_fail(struct job_table *t, uint64_t index, uint64_t bytes,
 /* Record job `index` as failed (lost) only if it has no result yet;
  * 1 if it was recorded so. */
 int jobs_record_lost(struct job_table *t, uint64_t index, const char *why);
+
+/* A transfer is handed out (at now_ns), or its result reported with the
+ * connections it made: for the loop's set-up and tear-down times and its
+ * connection count. */
+void jobs_note_start(struct job_table *t, uint64_t now_ns);
+void jobs_note_end(struct job_table *t, uint64_t now_ns, uint64_t connections);
 
 /* Count regex matches found by a check. */
 void jobs_add_matches(struct job_table *t, uint64_t matches);

@@ -63,7 +63,7 @@ static int measure(const struct cli_options *o, const struct scenario *scn,
                    const struct strategy_set *set)
 {
 	struct plan_options po = {o->repeat, o->loops, o->deadline_s};
-	struct report_options ro = {o->json, diag_quiet};
+	struct report_options ro = {o->json, diag_quiet, o->argc, o->argv};
 	struct cell_result *results = NULL;
 	struct run_outcome outcome;
 	char err[DIAG_ERR_MAX];

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "latency.h"
 #include "scenario.h"
 #include "strategy.h"
 
@@ -71,4 +72,21 @@ const struct latency_spec *plan_latency(const struct plan *plan,
 int plan_latency_varies(const struct plan *plan)
 {
 	return plan->nlatencies > 1;
+}
+
+double plan_ideal(const struct plan *plan, const struct cell *cell)
+{
+	const struct latency_spec *lat = plan_latency(plan, cell);
+	const struct server_config *cfg = &plan->scn->server;
+	uint64_t waves;
+	int r;
+
+	if (!lat || lat->model != LATENCY_FIXED || plan->scn->has_discover ||
+	    cell->urls == 0 || cell->concurrency == 0)
+		return -1;
+	for (r = 0; r < ROUTE_COUNT; r++)
+		if (cfg->route_latency_set[r])
+			return -1;
+	waves = (cell->urls + cell->concurrency - 1) / cell->concurrency;
+	return (double)waves * lat->ms / 1000.0;
 }

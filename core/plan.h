@@ -62,4 +62,12 @@ const struct latency_spec *plan_latency(const struct plan *plan,
 /* Whether cells differ in latency (the scenario lists several). */
 int plan_latency_varies(const struct plan *plan);
 
+/*
+ * The ideal makespan of a loop of the cell, in seconds: ceil(urls /
+ * concurrency) x the latency, when every request waits the same fixed
+ * latency of the embedded server (no route of its own, URLs known in
+ * advance); -1 where it is not defined.
+ */
+double plan_ideal(const struct plan *plan, const struct cell *cell);
+
 #endif

@@ -10,13 +10,17 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "histogram.h"
 #include "json.h"
 #include "latency.h"
 #include "loader.h"
+#include "timeline.h"
 #include "scenario.h"
 
 static void format_latency(const struct latency_spec *spec, char *buf,
@@ -48,8 +52,81 @@ int report_cell_params(const struct plan *plan, const struct cell *cell,
 	                cell->concurrency);
 }
 
+/* The best repeat's figures, or NULL if no repeat was measured. */
+static const struct repeat_result *best_repeat(const struct cell_result *res)
+{
+	return res->repeats && res->repeats_done ? &res->repeats[res->best]
+	                                         : NULL;
+}
+
+/* CPU microseconds per request of the best repeat; -1 if unknown. */
+static double cpu_us_per_request(const struct cell_result *res)
+{
+	const struct repeat_result *b = best_repeat(res);
+
+	if (!b || !(b->requests > 0))
+		return -1;
+	return (b->cpu_user_s + b->cpu_sys_s) / b->requests * 1e6;
+}
+
+/* ideal_s / best_s; -1 where the ideal is not defined. */
+static double efficiency(const struct plan *plan, const struct cell *cell,
+                         const struct cell_result *res)
+{
+	double ideal = plan_ideal(plan, cell);
+
+	if (!(ideal > 0) || !res->repeats_done || !(res->summary.best > 0))
+		return -1;
+	return ideal / res->summary.best;
+}
+
+/* "  latency p50 51.2 ms, p99 88.9 ms, max 96 ms; CPU 31 us/request;
+ * 100 connections; setup 0.4 ms; 0.93 of ideal" */
+static void cell_details(FILE *out, const struct plan *plan,
+                         const struct cell *cell, const struct cell_result *res)
+{
+	const struct repeat_result *b = best_repeat(res);
+	const struct histogram *h = res->latency_ok;
+	char a[32], c[32], d[32];
+	double cpu = cpu_us_per_request(res), eff = efficiency(plan, cell, res);
+	const char *sep = "  ";
+
+	if (h) {
+		stats_format_duration(histogram_percentile(h, 50) * 1e-6, a,
+		                      sizeof(a));
+		stats_format_duration(histogram_percentile(h, 99) * 1e-6, c,
+		                      sizeof(c));
+		stats_format_duration((double)histogram_max(h) * 1e-6, d,
+		                      sizeof(d));
+		fprintf(out, "%slatency p50 %s, p99 %s, max %s", sep, a, c, d);
+		sep = "; ";
+	}
+	if (cpu >= 0) {
+		stats_format_number(cpu, a, sizeof(a));
+		fprintf(out, "%sCPU %s us/request", sep, a);
+		sep = "; ";
+	}
+	if (b) {
+		stats_format_number(b->connections, a, sizeof(a));
+		fprintf(out, "%s%s connection%s", sep, a,
+		        b->connections == 1 ? "" : "s");
+		sep = "; ";
+	}
+	if (b && !isnan(b->setup_s)) {
+		stats_format_duration(b->setup_s, a, sizeof(a));
+		fprintf(out, "%ssetup %s", sep, a);
+		sep = "; ";
+	}
+	if (eff >= 0) {
+		fprintf(out, "%s%.2f of ideal", sep, eff);
+		sep = "; ";
+	}
+	if (sep[0] == ';')
+		fputc('\n', out);
+}
+
 void report_cell(FILE *out, const struct plan *plan, const struct cell *cell,
-                 const struct cell_result *res)
+                 const struct cell_result *res, int details)
 {
 	const struct summary *s = &res->summary;
 	char best[32], mean[32], median[32], sd[32], rss[32], params[128];
@@ -73,6 +150,9 @@ void report_cell(FILE *out, const struct plan *plan, const struct cell *cell,
 	        "sd %s; peak RSS %s)\n",
 	        plan->loops, plan->loops == 1 ? "" : "s", s->n, best, mean,
 	        median, sd, rss);
+	if (!details)
+		return;
+	cell_details(out, plan, cell, res);
 	if (plan->scn->check.match)
 		fprintf(out, "  %" PRIu64 " matches of /%s/ per loop\n",
 		        res->matches_per_loop, plan->scn->check.match);
@@ -161,6 +241,116 @@ static void json_seconds(struct json_out *w, const char *key, double v,
 	json_out_member_double(w, key, have ? v : NAN);
 }
 
+/* A number; null when it is negative (not known). */
+static void json_known(struct json_out *w, const char *key, double v)
+{
+	json_out_member_double(w, key, v >= 0 ? v : NAN);
+}
+
+/* {"count", "min", "mean", "p50", ...} in milliseconds, or null. */
+static void json_latency(struct json_out *w, const char *key,
+                         const struct histogram *h, int full)
+{
+	static const struct {
+		const char *name;
+		double p;
+	} points[] = {{"p50", 50}, {"p90", 90}, {"p99", 99}, {"p999", 99.9}};
+	size_t i;
+
+	json_out_key(w, key);
+	if (!h) {
+		json_out_null(w);
+		return;
+	}
+	json_out_begin_object(w);
+	json_out_member_u64(w, "count", histogram_count(h));
+	json_out_member_double(w, "min", (double)histogram_min(h) / 1000);
+	if (full)
+		json_out_member_double(w, "mean", histogram_mean(h) / 1000);
+	for (i = 0; i < sizeof(points) / sizeof(points[0]); i++)
+		if (full || i == 0)
+			json_out_member_double(
+			    w, points[i].name,
+			    histogram_percentile(h, points[i].p) / 1000);
+	json_out_member_double(w, "max", (double)histogram_max(h) / 1000);
+	json_out_end_object(w);
+}
+
+/* One figure of every repeat, per loop, like times_s. */
+static void json_per_repeat(struct json_out *w, const char *key,
+                            const struct cell_result *res, size_t offset)
+{
+	size_t r;
+
+	json_out_key(w, key);
+	json_out_begin_array(w);
+	for (r = 0; res->repeats && r < res->repeats_done; r++)
+		json_out_double(
+		    w,
+		    *(const double *)((const char *)&res->repeats[r] + offset));
+	json_out_end_array(w);
+}
+
+/* What the cell cost besides its time (concbench(1), JSON OUTPUT). */
+static void json_costs(struct json_out *w, const struct plan *plan,
+                       const struct cell *cell, const struct cell_result *res)
+{
+	const struct repeat_result *b = best_repeat(res);
+	const struct histogram *h = res->latency_ok;
+	size_t i;
+
+	json_latency(w, "latency_ms", h, 1);
+	json_latency(w, "latency_failed_ms", res->latency_failed, 0);
+	json_out_key(w, "histogram");
+	json_out_begin_array(w);
+	for (i = h ? histogram_next(h, 0) : HISTOGRAM_SLOTS;
+	     i < HISTOGRAM_SLOTS; i = histogram_next(h, i + 1)) {
+		json_out_begin_array(w);
+		json_out_u64(w, histogram_slot_highest(i));
+		json_out_u64(w, histogram_slot_count(h, i));
+		json_out_end_array(w);
+	}
+	json_out_end_array(w);
+	json_known(w, "connections_per_loop", b ? b->connections : -1);
+	json_per_repeat(w, "cpu_user_s", res,
+	                offsetof(struct repeat_result, cpu_user_s));
+	json_per_repeat(w, "cpu_sys_s", res,
+	                offsetof(struct repeat_result, cpu_sys_s));
+	json_known(w, "cpu_us_per_request", cpu_us_per_request(res));
+	json_out_key(w, "ctx_switches");
+	if (b) {
+		json_out_begin_object(w);
+		json_out_member_double(w, "voluntary", b->ctx_voluntary);
+		json_out_member_double(w, "involuntary", b->ctx_involuntary);
+		json_out_end_object(w);
+	} else {
+		json_out_null(w);
+	}
+	json_out_key(w, "memory");
+	json_out_begin_object(w);
+	json_out_member_u64(w, "interval_ms", res->memory_interval_ms);
+	json_out_member_double(w, "start_unix", res->start_unix);
+	json_out_key(w, "samples");
+	json_out_begin_array(w);
+	for (i = 0; i < res->memory_len; i++) {
+		json_out_begin_array(w);
+		json_out_double(w, res->memory[i].t_s);
+		json_out_u64(w, res->memory[i].bytes);
+		json_out_end_array(w);
+	}
+	json_out_end_array(w);
+	json_out_end_object(w);
+	json_per_repeat(w, "setup_s", res,
+	                offsetof(struct repeat_result, setup_s));
+	json_per_repeat(w, "teardown_s", res,
+	                offsetof(struct repeat_result, teardown_s));
+	json_known(w, "ideal_s", plan_ideal(plan, cell));
+	json_known(w, "efficiency", efficiency(plan, cell, res));
+	json_known(w, "requests_per_s",
+	           b && res->summary.best > 0 ? b->requests / res->summary.best
+	                                      : -1);
+}
+
 static void json_cell(struct json_out *w, const struct plan *plan,
                       const struct cell *cell, const struct cell_result *res)
 {
@@ -222,6 +412,7 @@ static void json_cell(struct json_out *w, const struct plan *plan,
 		json_out_member_string(w, "request_digest", sv->digest);
 		json_out_end_object(w);
 	}
+	json_costs(w, plan, cell, res);
 	json_out_end_object(w);
 }
 
@@ -229,8 +420,48 @@ static void json_cell(struct json_out *w, const struct plan *plan,
  * hold (lists, counts by kind) on that line. */
 #define RESULTS_PRETTY_DEPTH 3
 
+void report_env(struct run_env *env, int argc, char *const *argv)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	memset(env, 0, sizeof(*env));
+	if (gmtime_r(&now, &tm))
+		strftime(env->date, sizeof(env->date), "%Y-%m-%dT%H:%M:%SZ",
+		         &tm);
+	machine_read(&env->machine);
+	env->argc = argc;
+	env->argv = argv;
+}
+
+static void json_env(struct json_out *w, const struct run_env *env,
+                     const struct scenario *scn)
+{
+	const struct machine *m = &env->machine;
+	int i;
+
+	json_out_key(w, "environment");
+	json_out_begin_object(w);
+	json_out_member_string(w, "date", env->date);
+	json_out_member_string(w, "host", m->host);
+	json_out_member_string(w, "kernel", m->kernel);
+	json_out_member_u64(w, "cpus", m->cpus);
+	json_out_member_string(w, "cpu_model", m->cpu_model);
+	json_out_member_u64(w, "memory_bytes", m->memory_bytes);
+	json_out_member_string(w, "libcurl", m->libcurl);
+	json_out_member_string(w, "libevent", m->libevent);
+	json_out_member_string(w, "concbench", m->concbench);
+	json_out_key(w, "command_line");
+	json_out_begin_array(w);
+	for (i = 0; i < env->argc; i++)
+		json_out_string(w, env->argv[i]);
+	json_out_end_array(w);
+	json_out_member_string(w, "scenario_digest", scn->digest);
+	json_out_end_object(w);
+}
+
 int report_json(FILE *out, const struct plan *plan,
-                const struct cell_result *results)
+                const struct cell_result *results, const struct run_env *env)
 {
 	struct json_out w;
 	const char *text;
@@ -238,12 +469,15 @@ int report_json(FILE *out, const struct plan *plan,
 
 	json_out_init(&w, RESULTS_PRETTY_DEPTH);
 	json_out_begin_object(&w);
-	json_out_key(&w, "scenario");
-	json_out_string(&w, plan->scn->name);
-	json_out_key(&w, "file");
-	json_out_string(&w, plan->scn->path);
-	json_out_key(&w, "concbench_version");
-	json_out_string(&w, PACKAGE_VERSION);
+	json_out_member_string(&w, "scenario", plan->scn->name);
+	json_out_member_string(&w, "file", plan->scn->path);
+	json_out_member_string(&w, "concbench_version", PACKAGE_VERSION);
+	if (env) {
+		json_env(&w, env, plan->scn);
+	} else {
+		json_out_key(&w, "environment");
+		json_out_null(&w);
+	}
 	json_out_key(&w, "cells");
 	json_out_begin_array(&w);
 	for (i = 0; i < plan->ncells; i++)
@@ -282,6 +516,7 @@ int report_open(struct report *r, const struct report_options *o, char *err,
 		}
 	}
 	r->progress = isatty(STDERR_FILENO) && !o->quiet;
+	report_env(&r->env, o->argc, o->argv);
 	return 0;
 }
 
@@ -315,7 +550,7 @@ static void on_cell_end(void *arg, const struct plan *plan, size_t i,
 		fflush(stderr);
 	}
 	if (r->text) {
-		report_cell(r->text, plan, &plan->cells[i], res);
+		report_cell(r->text, plan, &plan->cells[i], res, !r->quiet);
 		fflush(r->text);
 	}
 }
@@ -355,7 +590,7 @@ int report_finish(struct report *r, const struct plan *plan,
 		diag_error("%s", outcome->error);
 		break;
 	}
-	if (r->json && report_json(r->json, plan, results) < 0) {
+	if (r->json && report_json(r->json, plan, results, &r->env) < 0) {
 		diag_error("--json %s: write failed", r->json_path);
 		return -1;
 	}

@@ -12,9 +12,18 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "machine.h"
 #include "runner.h"
 
 struct plugin;
+
+/* What a run ran on and how it was asked for: stored with its results. */
+struct run_env {
+	char date[32]; /* ISO 8601, UTC, when the run started */
+	struct machine machine;
+	int argc;
+	char *const *argv; /* the command line */
+};
 
 /* Where a run's report goes. */
 struct report {
@@ -23,11 +32,14 @@ struct report {
 	const char *json_path; /* as given: "-" is stdout */
 	int progress;          /* redraw a progress line on stderr */
 	int quiet;             /* the result lines only */
+	struct run_env env;
 };
 
 struct report_options {
 	const char *json_path; /* --json FILE, "-" for stdout; NULL: none */
 	int quiet;             /* -q */
+	int argc;              /* the command line, for the results */
+	char *const *argv;
 };
 
 /*
@@ -61,19 +73,24 @@ void report_plan(FILE *out, const struct plan *plan);
 int report_cell_params(const struct plan *plan, const struct cell *cell,
                        char *buf, size_t len);
 
-/* "bing: eventloop urls=100 concurrency=10: 1 loop, best of 3: ..." and
- * a second line with the check's match count when it has one. */
+/* "bing: eventloop urls=100 concurrency=10: 1 loop, best of 3: ...", and
+ * with details, the lines under it: latency, CPU, connections, set-up and
+ * how close to the ideal; the check's match count when it has one. */
 void report_cell(FILE *out, const struct plan *plan, const struct cell *cell,
-                 const struct cell_result *res);
+                 const struct cell_result *res, int details);
 
 /* Per (latency, url count, concurrency): the fastest strategy and the
  * ratios of the others. */
 void report_comparison(FILE *out, const struct plan *plan,
                        const struct cell_result *results);
 
-/* The JSON document of concbench(1). 0, or -1 on a write error. */
+/* The run's environment, now. */
+void report_env(struct run_env *env, int argc, char *const *argv);
+
+/* The JSON document of concbench(1); env NULL writes null for it. 0, or
+ * -1 on a write error. */
 int report_json(FILE *out, const struct plan *plan,
-                const struct cell_result *results);
+                const struct cell_result *results, const struct run_env *env);
 
 /* --list-plugins: name, summary and file of each. */
 void report_plugins(FILE *out, const struct plugin *list, size_t n);

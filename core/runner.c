@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "clock.h"
 #include "latency.h"
 #include "scenario.h"
 #include "serverproc.h"
@@ -108,7 +109,7 @@ void runner_run(const struct plan *plan, struct cell_result *results,
 	st.env.base_url = plan->base_url;
 	st.env.stop = &caught_signal;
 	if (plan->deadline_s)
-		st.env.deadline = cell_now() + plan->deadline_s;
+		st.env.deadline = clock_now() + plan->deadline_s;
 	caught_signal = 0;
 	catch_signals();
 	out->end = RUN_COMPLETE;

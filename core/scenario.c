@@ -473,7 +473,7 @@ int scenario_load(const char *path, struct scenario *scn, char *err,
 		snprintf(err, errlen, "%s: out of memory", path);
 		return -1;
 	}
-	root = yamldoc_load(path, err, errlen);
+	root = yamldoc_load(path, scn->digest, err, errlen);
 	if (!root) {
 		scenario_free(scn);
 		return -1;

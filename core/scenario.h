@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "serverconf.h"
+#include "sha256.h"
 #include "strategy.h"
 #include "urlset.h"
 #include "urlsource.h"
@@ -34,6 +35,7 @@ struct check_spec {
 
 struct scenario {
 	char *path;
+	char digest[SHA256_HEX]; /* of the file's bytes */
 	char *name;
 	char *description;
 	int has_server;

@@ -91,6 +91,24 @@ void stats_format_time(double dt, char *buf, size_t len)
 	snprintf(buf, len, "%.3g %s", dt / scale, unit);
 }
 
+void stats_format_duration(double seconds, char *buf, size_t len)
+{
+	if (seconds >= 1)
+		format_3sig(seconds, "s", buf, len);
+	else if (seconds >= 1e-3)
+		format_3sig(seconds * 1e3, "ms", buf, len);
+	else
+		format_3sig(seconds * 1e6, "us", buf, len);
+}
+
+void stats_format_number(double v, char *buf, size_t len)
+{
+	if (v >= 999.5 || v <= -999.5)
+		snprintf(buf, len, "%.0f", v);
+	else
+		snprintf(buf, len, "%.3g", v);
+}
+
 void stats_format_bytes(uint64_t bytes, char *buf, size_t len)
 {
 	if (bytes >= 1024ull * 1024 * 1024)

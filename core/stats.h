@@ -31,6 +31,13 @@ void stats_format_in(double dt, const char *unit, double scale, char *buf,
 /* dt in its own unit: "228 msec", "1.93 sec", "950 usec". */
 void stats_format_time(double dt, char *buf, size_t len);
 
+/* A duration to 3 significant digits in the largest unit it has a whole
+ * one of, never an exponent: "51.2 ms", "96 ms", "950 us", "1.23 s". */
+void stats_format_duration(double seconds, char *buf, size_t len);
+
+/* A number to 3 significant digits without an exponent: "31.2", "1020". */
+void stats_format_number(double v, char *buf, size_t len);
+
 /* "12.4 MiB" style, for memory figures. */
 void stats_format_bytes(uint64_t bytes, char *buf, size_t len);
 

@@ -15,11 +15,15 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "sha256.h"
+
 /* Scenario files are small; deeper nesting than this is a mistake. */
 #define YDOC_MAX_DEPTH 32
 
 struct loader {
 	yaml_parser_t parser;
+	FILE *file;
+	struct sha256 digest; /* of the bytes read */
 	const char *path;
 	char *err;
 	size_t errlen;
@@ -256,7 +260,18 @@ static int expect_event(struct loader *ld, yaml_event_type_t type)
 	return ok ? 0 : -1;
 }
 
-struct ynode *yamldoc_load(const char *path, char *err, size_t errlen)
+/* libyaml's read handler: the file, hashed as it is read. */
+static int read_hashed(void *arg, unsigned char *buf, size_t size, size_t *got)
+{
+	struct loader *ld = arg;
+
+	*got = fread(buf, 1, size, ld->file);
+	sha256_add(&ld->digest, buf, *got);
+	return !ferror(ld->file);
+}
+
+struct ynode *yamldoc_load(const char *path, char *digest, char *err,
+                           size_t errlen)
 {
 	struct loader ld = {.path = path, .err = err, .errlen = errlen};
 	struct ynode *root = NULL;
@@ -275,7 +290,9 @@ struct ynode *yamldoc_load(const char *path, char *err, size_t errlen)
 		loader_error(&ld, NULL, "out of memory");
 		return NULL;
 	}
-	yaml_parser_set_input_file(&ld.parser, f);
+	ld.file = f;
+	sha256_init(&ld.digest);
+	yaml_parser_set_input(&ld.parser, read_hashed, &ld);
 
 	if (expect_event(&ld, YAML_STREAM_START_EVENT) < 0 ||
 	    expect_event(&ld, YAML_DOCUMENT_START_EVENT) < 0 ||
@@ -293,6 +310,15 @@ struct ynode *yamldoc_load(const char *path, char *err, size_t errlen)
 	             expect_event(&ld, YAML_STREAM_END_EVENT) < 0)) {
 		yamldoc_free(root);
 		root = NULL;
+	}
+	if (root && digest) {
+		unsigned char rest[4096];
+		size_t n;
+
+		/* libyaml has seen the end; whatever it did not read counts */
+		while ((n = fread(rest, 1, sizeof(rest), f)) > 0)
+			sha256_add(&ld.digest, rest, n);
+		sha256_hex(&ld.digest, digest);
 	}
 out:
 	yaml_parser_delete(&ld.parser);

@@ -22,11 +22,14 @@ struct ynode {
 };
 
 /*
- * Read `path`. Returns the root node, or NULL with "PATH:LINE:COL: message"
- * (or "PATH: message") in err. Rejects anchors, aliases, tags, duplicate
- * keys, non-scalar keys, several documents and an empty file.
+ * Read `path`. Returns the root node, with the SHA-256 of the file's bytes
+ * in digest (SHA256_HEX bytes; may be NULL), or NULL with
+ * "PATH:LINE:COL: message" (or "PATH: message") in err. Rejects anchors,
+ * aliases, tags, duplicate keys, non-scalar keys, several documents and an
+ * empty file.
  */
-struct ynode *yamldoc_load(const char *path, char *err, size_t errlen);
+struct ynode *yamldoc_load(const char *path, char *digest, char *err,
+                           size_t errlen);
 void yamldoc_free(struct ynode *node);
 
 /* The value for `key` in a MAPPING, or NULL. */

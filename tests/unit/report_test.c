@@ -10,10 +10,12 @@
 #include "config.h"
 
 #include <concbench/plugin.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "histogram.h"
 #include "json.h"
 #include "latency.h"
 #include "loader.h"
@@ -90,6 +92,8 @@ static double three[3] = {0.228, 0.25, 0.3};
 /* An ok result with times t[0..2], or a failed one. */
 static void result(struct cell_result *r, int ok, double scale)
 {
+	size_t i;
+
 	memset(r, 0, sizeof(*r));
 	r->ran = 1;
 	r->ok = ok;
@@ -106,6 +110,23 @@ static void result(struct cell_result *r, int ok, double scale)
 	stats_summarize(r->times, 3, &r->summary);
 	r->peak_rss = 4056088;
 	r->requests_ok = 300;
+	r->repeats = calloc(3, sizeof(*r->repeats));
+	for (i = 0; i < 3; i++) {
+		r->repeats[i].seconds = r->times[i];
+		r->repeats[i].cpu_user_s = 0.02;
+		r->repeats[i].cpu_sys_s = 0.01;
+		r->repeats[i].setup_s = 0.0004;
+		r->repeats[i].teardown_s = NAN;
+		r->repeats[i].connections = 5;
+		r->repeats[i].requests = 100;
+	}
+	/* 50 at 10 ms, 49 at 20 ms, 1 at 30 ms */
+	r->latency_ok = malloc(sizeof(*r->latency_ok));
+	histogram_clear(r->latency_ok);
+	for (i = 0; i < 100; i++)
+		histogram_record(r->latency_ok, i < 50   ? 10000
+		                                : i < 99 ? 20000
+		                                         : 30000);
 }
 
 static char *capture_begin(FILE **out, char **text, size_t *len)
@@ -129,21 +150,33 @@ static void test_lines(void)
 	result(&f.res[0], 1, 1);
 	result(&f.res[1], 0, 1);
 	capture_begin(&out, &text, &len);
-	report_cell(out, &f.plan, &f.plan.cells[0], &f.res[0]);
-	report_cell(out, &f.plan, &f.plan.cells[1], &f.res[1]);
+	report_cell(out, &f.plan, &f.plan.cells[0], &f.res[0], 1);
+	report_cell(out, &f.plan, &f.plan.cells[1], &f.res[1], 1);
+	fclose(out);
+	is_str(
+	    text,
+	    "bing: a urls=100 concurrency=5: 1 loop, best of 3: 228 msec "
+	    "per loop (mean 259 msec, median 250 msec, sd 36.9 msec; peak "
+	    "RSS 3.87 MiB)\n"
+	    "  latency p50 10 ms, p99 20.1 ms, max 30 ms; CPU 300 "
+	    "us/request; 5 connections; setup 400 us; 0.88 of ideal\n"
+	    "bing: b urls=100 concurrency=5: FAILED: crashed: for a test\n",
+	    "cell lines: timeit's with its costs, and FAILED with the reason");
+	free(text);
+	capture_begin(&out, &text, &len);
+	report_cell(out, &f.plan, &f.plan.cells[0], &f.res[0], 0);
 	fclose(out);
 	is_str(text,
 	       "bing: a urls=100 concurrency=5: 1 loop, best of 3: 228 msec "
 	       "per loop (mean 259 msec, median 250 msec, sd 36.9 msec; peak "
-	       "RSS 3.87 MiB)\n"
-	       "bing: b urls=100 concurrency=5: FAILED: crashed: for a test\n",
-	       "cell lines: timeit's, and FAILED with the reason");
+	       "RSS 3.87 MiB)\n",
+	       "cell lines without details: the timeit line alone");
 	free(text);
 
 	f.scn.check.match = (char *)"price";
 	f.res[0].matches_per_loop = 569;
 	capture_begin(&out, &text, &len);
-	report_cell(out, &f.plan, &f.plan.cells[0], &f.res[0]);
+	report_cell(out, &f.plan, &f.plan.cells[0], &f.res[0], 1);
 	fclose(out);
 	ok(strstr(text, "\n  569 matches of /price/ per loop\n") != NULL,
 	   "cell lines: the matches of check.match: %s", text);
@@ -216,7 +249,7 @@ static void test_json(void)
 	result(&f.res[1], 0, 1);
 	/* res[2], res[3]: not run */
 	capture_begin(&out, &text, &len);
-	is_int(report_json(out, &f.plan, f.res), 0, "json: written");
+	is_int(report_json(out, &f.plan, f.res, NULL), 0, "json: written");
 	fclose(out);
 	if (!ok(json_check(text, len, err, sizeof(err)) == 0,
 	        "json: valid JSON whatever the names hold"))
@@ -237,13 +270,35 @@ static void test_json(void)
 	   "json: the server latency of each cell");
 	ok(strstr(text, "\"times_s\": [0.228, 0.25, 0.3]") != NULL,
 	   "json: the times of each repeat");
+	ok(strstr(text, "\"latency_ms\": {\"count\": 100, \"min\": 10, ") !=
+	       NULL,
+	   "json: latency_ms: count and min");
+	ok(strstr(text, "\"max\": 30}") != NULL, "json: latency_ms: max");
+	ok(strstr(text,
+	          "\"histogram\": [[10047, 50], [20095, 49], [30079, 1]]") !=
+	       NULL,
+	   "json: histogram: [upper bound, count] of each non-empty slot");
+	ok(strstr(text, "\"cpu_us_per_request\": 300,") != NULL,
+	   "json: cpu_us_per_request of the best repeat");
+	ok(strstr(text, "\"cpu_user_s\": [0.02, 0.02, 0.02]") != NULL,
+	   "json: cpu_user_s: one per repeat");
+	ok(strstr(text, "\"teardown_s\": [null, null, null]") != NULL,
+	   "json: what was not known is null");
+	ok(strstr(text, "\"ideal_s\": 0.2,") != NULL,
+	   "json: ideal_s = ceil(100 / 5) x 10 ms");
+	ok(strstr(text, "\"efficiency\": 0.877192982,") != NULL,
+	   "json: efficiency = ideal / best");
+	ok(strstr(text, "\"requests_per_s\": 438.596491") != NULL,
+	   "json: requests_per_s of the best repeat");
+	ok(strstr(text, "\"environment\": null") != NULL,
+	   "json: no environment given, null");
 	free(text);
 	cell_result_free(&f.res[0]);
 	plan_free(&f.plan);
 
 	fixture_make(&f, "remote", 1, 0);
 	capture_begin(&out, &text, &len);
-	report_json(out, &f.plan, f.res);
+	report_json(out, &f.plan, f.res, NULL);
 	fclose(out);
 	ok(strstr(text, "\"latency\"") == NULL,
 	   "json: no latency without the embedded server");
