@@ -66,6 +66,7 @@ struct cell_shared {
 	/* Every request's latency, recorded by the host in the child and
 	 * in the workers it forks. */
 	struct histogram latency_ok, latency_failed;
+	struct host_progress progress;
 	struct repeat_record repeats[];
 };
 
@@ -206,6 +207,7 @@ cell_child(const struct plan *plan, const struct cell *cell,
 	    .no_proxy = env->no_proxy,
 	    .latency_ok = &sh->latency_ok,
 	    .latency_failed = &sh->latency_failed,
+	    .progress = &sh->progress,
 	};
 	struct concbench_host *services;
 	struct host *host;
@@ -485,6 +487,7 @@ enum cell_end cell_measure(const struct plan *plan, const struct cell *cell,
 		return CELL_REFUSED;
 	}
 	if (pid == 0) {
+		free(tl); /* the parent's; the child samples nothing */
 		child_setup(parent);
 		cell_child(plan, cell, env, sh);
 	}
@@ -515,6 +518,14 @@ enum cell_end cell_measure(const struct plan *plan, const struct cell *cell,
 		t0 = clock_now();
 		rss = proctree_rss(pid);
 		timeline_add(tl, t0 - started, rss);
+		if (env->progress) {
+			struct cell_progress p = {
+			    atomic_load(&sh->at_repeat),
+			    atomic_load(&sh->at_loop),
+			    atomic_load(&sh->progress.done),
+			    atomic_load(&sh->progress.jobs)};
+			env->progress(env->progress_arg, &p);
+		}
 		sample_ms =
 		    (int)((clock_now() - t0) * 1000 * SAMPLE_COST_FACTOR);
 		if (sample_ms < SAMPLE_INTERVAL_MS)

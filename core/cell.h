@@ -66,6 +66,12 @@ struct cell_result {
 	unsigned memory_interval_ms;
 };
 
+/* How far a cell is, as its parent sees it while it runs. */
+struct cell_progress {
+	unsigned repeat, loop; /* 0-based */
+	uint64_t done, jobs;   /* results of the loop, of the jobs so far */
+};
+
 /* Where a cell runs: what changes from cell to cell of a plan. */
 struct cell_env {
 	const char *base_url; /* where relative URLs go, or NULL */
@@ -73,6 +79,9 @@ struct cell_env {
 	double deadline;      /* on clock_now()'s clock; 0: none */
 	/* Nonzero (a signal number) stops the cell at once. */
 	const volatile sig_atomic_t *stop;
+	/* Told how far the cell is, every 10 ms or so; may be NULL. */
+	void (*progress)(void *arg, const struct cell_progress *p);
+	void *progress_arg;
 };
 
 /* How a measurement ended. */

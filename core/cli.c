@@ -21,40 +21,44 @@
 #include "number.h"
 #include "scenario.h"
 
+/* The help texts are laid out as they print: */
+/* clang-format off */
 static const char run_help[] =
     "Usage: concbench [OPTION]... SCENARIO.yaml\n"
     "       concbench --list-plugins | --plugin-help NAME\n"
     "       concbench serve [--port P] [--latency SPEC] [--body-bytes N] ...\n"
+    "       concbench report RESULTS.json -o DIR [--force]\n"
     "\n"
     "Measure concurrency strategies (plugins) on the job set a scenario\n"
     "describes, and print timeit-style best-of-N results per cell\n"
     "(strategy x url count x concurrency) with a comparison.\n"
     "\n"
-    "  -r, --repeat N         repeats per cell, best of N (overrides the "
-    "scenario)\n"
+    "  -r, --repeat N         repeats per cell, best of N (overrides the scenario)\n"
     "  -n, --loops N          loops per repeat (overrides the scenario)\n"
-    "  -s, --strategy NAME    run only this strategy; repeatable. NAME is a "
-    "name\n"
-    "                         from the scenario's list, a plugin name, or a "
-    "path\n"
+    "  -s, --strategy NAME    run only this strategy; repeatable. NAME is a name\n"
+    "                         from the scenario's list, a plugin name, or a path\n"
     "                         to a plugin .so\n"
-    "      --json FILE        also write every result as JSON to FILE; with "
-    "'-'\n"
-    "                         the JSON goes to stdout instead of the text "
-    "report\n"
+    "      --json FILE        also write every result as JSON to FILE; with '-'\n"
+    "                         the JSON goes to stdout instead of the text report\n"
+    "      --csv FILE         also write a row per cell as CSV to FILE ('-': to\n"
+    "                         stdout instead of the text report)\n"
+    "      --markdown FILE    also write the results as Markdown tables to FILE\n"
+    "                         ('-': to stdout instead of the text report)\n"
+    "      --report DIR       also write a report directory: index.html with its\n"
+    "                         plots, the results as JSON, CSV and Markdown, each\n"
+    "                         cell's memory (.dat) and latency (.hgrm)\n"
+    "      --force            let --report replace a directory that is not a\n"
+    "                         concbench report\n"
     "      --plugin-dir DIR   search DIR for plugins first; repeatable\n"
-    "      --list-plugins     list the plugins found and the files they are "
-    "in\n"
+    "      --list-plugins     list the plugins found and the files they are in\n"
     "      --plugin-help NAME show a plugin's summary and options\n"
     "      --dry-run          check the scenario and plugins, print the cells\n"
     "                         that would run, and run nothing\n"
-    "      --deadline SECONDS stop the run after SECONDS: the cell running "
-    "then\n"
-    "                         is stopped, later ones are not run (overrides "
-    "the\n"
+    "      --deadline SECONDS stop the run after SECONDS: the cell running then\n"
+    "                         is stopped, later ones are not run (overrides the\n"
     "                         scenario's deadline_s)\n"
     "  -q, --quiet            print only each cell's timeit line: no costs,\n"
-    "                         no progress, no warnings, no comparison\n"
+    "                         no progress, no warnings, no matrix, no comparison\n"
     "  -v, --verbose          show the plugins' info lines (twice: debug)\n"
     "  -h, --help             show this help and exit\n"
     "  -V, --version          show the version and exit\n"
@@ -77,8 +81,7 @@ static const char serve_help[] =
     "serve until SIGINT or SIGTERM.\n"
     "\n"
     "  -p, --port P           port to listen on (default 0: any free port)\n"
-    "      --latency SPEC     delay each response: MS (fixed), "
-    "uniform:MIN:MAX\n"
+    "      --latency SPEC     delay each response: MS (fixed), uniform:MIN:MAX\n"
     "                         or lognormal:MEDIAN:P99, in milliseconds\n"
     "                         (default 0)\n"
     "  -l, --latency-ms MS    the same as --latency MS\n"
@@ -101,6 +104,21 @@ static const char serve_help[] =
     "Routes: GET /prices/YYYY-MM-DD (prices), GET and POST /api/list_files\n"
     "(list; start, per_page), GET /files/HEX (files), POST /api/echo (echo),\n"
     "any other path (page). See concbench(1), SERVE.\n";
+
+static const char report_help[] =
+    "Usage: concbench report RESULTS.json -o DIR [--force]\n"
+    "\n"
+    "Write the report directory of a saved results file (--json's or\n"
+    "--report's results.json), as --report does after a run: a run on a\n"
+    "server, reported on a laptop.\n"
+    "\n"
+    "  -o, --output DIR       the report directory: created, or replaced if\n"
+    "                         it holds a concbench report\n"
+    "      --force            replace DIR even if it is not a concbench report\n"
+    "  -h, --help             show this help and exit\n"
+    "\n"
+    "See concbench(1), REPORTS.\n";
+/* clang-format on */
 
 /* The help that a usage error points to: the run's, or serve's. */
 static const char *help_command = "concbench --help";
@@ -172,6 +190,10 @@ static int push(char ***list, size_t *len, char *item)
 
 enum {
 	OPT_JSON = 256,
+	OPT_CSV,
+	OPT_MARKDOWN,
+	OPT_REPORT,
+	OPT_FORCE,
 	OPT_PLUGIN_DIR,
 	OPT_LIST_PLUGINS,
 	OPT_PLUGIN_HELP,
@@ -323,6 +345,48 @@ static int parse_serve(int argc, char **argv, struct cli_options *o)
 	return 0;
 }
 
+/* `concbench report RESULTS.json -o DIR [--force]` */
+static int parse_report(int argc, char **argv, struct cli_options *o)
+{
+	static const struct option longopts[] = {
+	    {"output", required_argument, NULL, 'o'},
+	    {"force", no_argument, NULL, OPT_FORCE},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0}};
+	int c;
+
+	o->action = CLI_REPORT;
+	help_command = "concbench report --help";
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			o->report = optarg;
+			break;
+		case OPT_FORCE:
+			o->force = 1;
+			break;
+		case 'h':
+			fputs(report_help, stdout);
+			o->action = CLI_EXIT_OK;
+			return 0;
+		default:
+			return option_error(c, argv, "report: ");
+		}
+	}
+	if (optind >= argc)
+		return usage_error("report: no results file given");
+	if (optind + 1 < argc)
+		return usage_error("report: one results file at a time ('%s' "
+		                   "is extra)",
+		                   argv[optind + 1]);
+	if (!o->report)
+		return usage_error("report: -o DIR is required");
+	o->results = argv[optind];
+	return 0;
+}
+
 int cli_parse(int argc, char **argv, struct cli_options *o)
 {
 	static const struct option longopts[] = {
@@ -330,6 +394,10 @@ int cli_parse(int argc, char **argv, struct cli_options *o)
 	    {"loops", required_argument, NULL, 'n'},
 	    {"strategy", required_argument, NULL, 's'},
 	    {"json", required_argument, NULL, OPT_JSON},
+	    {"csv", required_argument, NULL, OPT_CSV},
+	    {"markdown", required_argument, NULL, OPT_MARKDOWN},
+	    {"report", required_argument, NULL, OPT_REPORT},
+	    {"force", no_argument, NULL, OPT_FORCE},
 	    {"plugin-dir", required_argument, NULL, OPT_PLUGIN_DIR},
 	    {"list-plugins", no_argument, NULL, OPT_LIST_PLUGINS},
 	    {"plugin-help", required_argument, NULL, OPT_PLUGIN_HELP},
@@ -348,6 +416,8 @@ int cli_parse(int argc, char **argv, struct cli_options *o)
 	o->argv = argv;
 	if (argc > 1 && strcmp(argv[1], "serve") == 0)
 		return parse_serve(argc - 1, argv + 1, o);
+	if (argc > 1 && strcmp(argv[1], "report") == 0)
+		return parse_report(argc - 1, argv + 1, o);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":r:n:s:qvhV", longopts, NULL)) !=
 	       -1) {
@@ -370,6 +440,18 @@ int cli_parse(int argc, char **argv, struct cli_options *o)
 			break;
 		case OPT_JSON:
 			o->json = optarg;
+			break;
+		case OPT_CSV:
+			o->csv = optarg;
+			break;
+		case OPT_MARKDOWN:
+			o->markdown = optarg;
+			break;
+		case OPT_REPORT:
+			o->report = optarg;
+			break;
+		case OPT_FORCE:
+			o->force = 1;
 			break;
 		case OPT_PLUGIN_DIR:
 			if (push(&o->plugin_dirs, &o->plugin_dir_len, optarg))
@@ -423,6 +505,14 @@ int cli_parse(int argc, char **argv, struct cli_options *o)
 		return usage_error("one scenario at a time ('%s' is extra)",
 		                   argv[optind + 1]);
 	o->scenario = argv[optind];
+	if (!!(o->json && strcmp(o->json, "-") == 0) +
+	        !!(o->csv && strcmp(o->csv, "-") == 0) +
+	        !!(o->markdown && strcmp(o->markdown, "-") == 0) >
+	    1)
+		return usage_error("only one of --json, --csv and --markdown "
+		                   "can write to stdout ('-')");
+	if (o->force && !o->report)
+		return usage_error("--force goes with --report");
 	return 0;
 }
 

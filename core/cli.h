@@ -19,7 +19,8 @@ enum cli_action {
 	CLI_LIST_PLUGINS,
 	CLI_PLUGIN_HELP,
 	CLI_EXIT_OK, /* --help or --version was printed */
-	CLI_SERVE
+	CLI_SERVE,
+	CLI_REPORT /* concbench report */
 };
 
 struct cli_options {
@@ -31,6 +32,11 @@ struct cli_options {
 	char **plugin_dirs; /* --plugin-dir, in order */
 	size_t plugin_dir_len;
 	const char *json;        /* --json FILE; "-" is stdout */
+	const char *csv;         /* --csv FILE; "-" is stdout */
+	const char *markdown;    /* --markdown FILE; "-" is stdout */
+	const char *report;      /* --report DIR; concbench report -o DIR */
+	int force;               /* --force */
+	const char *results;     /* concbench report RESULTS.json */
 	const char *plugin_help; /* --plugin-help NAME */
 	int dry_run;
 	unsigned deadline_s;        /* 0: as the scenario says */

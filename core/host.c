@@ -121,6 +121,10 @@ static enum concbench_next host_next_job(struct concbench_host *pub,
 		case JOBS_TAKEN:
 			break;
 		}
+		if (h->cfg.progress && h->cfg.scn->has_discover)
+			atomic_store_explicit(&h->cfg.progress->jobs,
+			                      jobs_count(h->jobs),
+			                      memory_order_relaxed);
 		job = job_new(h, index);
 		if (job) {
 			*out = &job->pub;
@@ -169,6 +173,9 @@ static void finish(struct host_job *job, enum job_failure kind, const char *fmt,
 	record_latency(job, fmt == NULL);
 	if (job->kind == JOB_LISTING)
 		discovery_listing_end(jobs);
+	if (job->h->cfg.progress)
+		atomic_fetch_add_explicit(&job->h->cfg.progress->done, 1,
+		                          memory_order_relaxed);
 	free(job->body);
 	free(job);
 }
@@ -484,6 +491,10 @@ void host_loop_begin(struct host *h)
 	jobs_reset(h->jobs);
 	if (h->cfg.scn->has_discover)
 		discovery_loop_begin(h->jobs);
+	if (h->cfg.progress) {
+		atomic_store(&h->cfg.progress->done, 0);
+		atomic_store(&h->cfg.progress->jobs, jobs_count(h->jobs));
+	}
 }
 
 void host_loop_tally(struct host *h, struct loop_tally *out)

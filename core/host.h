@@ -13,9 +13,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <stdatomic.h>
+
 struct concbench_host;
 struct histogram;
 struct loop_tally;
+
+/* How far the loop is, for a progress line: results reported, of the
+ * jobs there are so far (discovery adds to them). */
+struct host_progress {
+	_Atomic uint64_t done, jobs;
+};
 struct scenario;
 struct strategy_spec;
 
@@ -31,6 +39,8 @@ struct host_config {
 	 * whether it succeeded (in shared memory, for forked workers); NULL:
 	 * not recorded. */
 	struct histogram *latency_ok, *latency_failed;
+	/* Where the loop's progress goes (shared memory too); NULL: none. */
+	struct host_progress *progress;
 };
 
 struct host;

@@ -9,6 +9,7 @@
 
 #include "json.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -611,4 +612,177 @@ int json_object_string(const char *text, size_t len, const char *key, char *out,
 	if (rc < 0)
 		return -1;
 	return found ? 0 : 1;
+}
+
+/* ---- the tree ---------------------------------------------------------- */
+
+static void tree_free(struct json_value *v)
+{
+	size_t i;
+
+	if (!v)
+		return;
+	for (i = 0; i < v->len; i++) {
+		tree_free(v->items[i]);
+		if (v->keys)
+			free(v->keys[i]);
+	}
+	free(v->items);
+	free(v->keys);
+	free(v->string);
+	free(v);
+}
+
+void json_free(struct json_value *v)
+{
+	tree_free(v);
+}
+
+static int append_item(struct json_value *v, char *key, struct json_value *item)
+{
+	struct json_value **items =
+	    realloc(v->items, (v->len + 1) * sizeof(*items));
+	char **keys = NULL;
+
+	if (!items)
+		return -1;
+	v->items = items;
+	if (v->type == JSON_OBJECT) {
+		keys = realloc(v->keys, (v->len + 1) * sizeof(*keys));
+		if (!keys)
+			return -1;
+		v->keys = keys;
+		keys[v->len] = key;
+	}
+	items[v->len++] = item;
+	return 0;
+}
+
+/* The value at p->pos of a document json_check() accepted; NULL if out of
+ * memory. */
+static struct json_value *build(struct parser *p)
+{
+	struct json_value *v = calloc(1, sizeof(*v));
+	int is_int, c;
+	int64_t iv;
+
+	if (!v)
+		return NULL;
+	skip_blanks(p);
+	c = peek(p);
+	if (c == '{' || c == '[') {
+		char close = c == '{' ? '}' : ']';
+
+		v->type = c == '{' ? JSON_OBJECT : JSON_ARRAY;
+		p->pos++;
+		for (;;) {
+			struct json_value *item;
+			char *key = NULL;
+
+			skip_blanks(p);
+			if (peek(p) == close) {
+				p->pos++;
+				return v;
+			}
+			if (peek(p) == ',') {
+				p->pos++;
+				skip_blanks(p);
+			}
+			if (v->type == JSON_OBJECT) {
+				parse_string(p);
+				key = strdup(p->decoded);
+				skip_blanks(p);
+				p->pos++; /* the colon */
+			}
+			item = build(p);
+			if (!item || (v->type == JSON_OBJECT && !key) ||
+			    append_item(v, key, item) < 0) {
+				free(key);
+				tree_free(item);
+				tree_free(v);
+				return NULL;
+			}
+		}
+	}
+	if (c == '"') {
+		parse_string(p);
+		v->type = JSON_STRING;
+		v->string_len = p->decoded_len;
+		v->string = malloc(p->decoded_len + 1);
+		if (!v->string) {
+			free(v);
+			return NULL;
+		}
+		memcpy(v->string, p->decoded, p->decoded_len + 1);
+		return v;
+	}
+	if (c == 't' || c == 'f' || c == 'n') {
+		v->type = c == 'n' ? JSON_NULL : JSON_BOOL;
+		v->boolean = c == 't';
+		p->pos += c == 'f' ? 5 : 4;
+		return v;
+	}
+	{
+		size_t start = p->pos;
+		char num[64];
+
+		parse_number(p, &is_int, &iv);
+		v->type = JSON_NUMBER;
+		snprintf(num, sizeof(num), "%.*s", (int)(p->pos - start),
+		         (const char *)p->text + start);
+		/* Longer than any double needs: its digits past 63 do not
+		 * change it. */
+		v->number = strtod(num, NULL);
+	}
+	return v;
+}
+
+struct json_value *json_parse(const char *text, size_t len, char *err,
+                              size_t errlen)
+{
+	struct json_value *root;
+	struct parser p;
+
+	if (json_check(text, len, err, errlen) < 0)
+		return NULL;
+	parser_init(&p, text, len, err, errlen);
+	p.decoded = malloc(len + 1);
+	root = p.decoded ? build(&p) : NULL;
+	free(p.decoded);
+	if (!root)
+		snprintf(err, errlen, "out of memory");
+	return root;
+}
+
+const struct json_value *json_get(const struct json_value *v, const char *key)
+{
+	size_t i;
+
+	if (!v || v->type != JSON_OBJECT)
+		return NULL;
+	for (i = v->len; i-- > 0;) /* the last of duplicates, as readers do */
+		if (strcmp(v->keys[i], key) == 0)
+			return v->items[i];
+	return NULL;
+}
+
+double json_number(const struct json_value *v)
+{
+	return v && v->type == JSON_NUMBER ? v->number : NAN;
+}
+
+const char *json_str(const struct json_value *v)
+{
+	return v && v->type == JSON_STRING ? v->string : NULL;
+}
+
+size_t json_len(const struct json_value *v)
+{
+	return v && (v->type == JSON_ARRAY || v->type == JSON_OBJECT) ? v->len
+	                                                              : 0;
+}
+
+const struct json_value *json_item(const struct json_value *v, size_t i)
+{
+	return i < json_len(v) ? v->items[i] : NULL;
 }

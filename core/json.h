@@ -40,6 +40,43 @@ int json_object_int(const char *text, size_t len, const char *key,
 int json_object_string(const char *text, size_t len, const char *key, char *out,
                        size_t size);
 
+/* A document as a tree, for what reads a whole document (a results file):
+ * strings decoded and NUL-terminated (string_len counts a NUL inside),
+ * numbers as doubles, object members in order. */
+enum json_type {
+	JSON_NULL,
+	JSON_BOOL,
+	JSON_NUMBER,
+	JSON_STRING,
+	JSON_ARRAY,
+	JSON_OBJECT
+};
+
+struct json_value {
+	enum json_type type;
+	int boolean;
+	double number;
+	char *string;
+	size_t string_len;
+	struct json_value **items; /* of an array, or an object's values */
+	char **keys;               /* an object's member names */
+	size_t len;
+};
+
+/* The tree of text[0, len), or NULL with err (not JSON, out of memory). */
+struct json_value *json_parse(const char *text, size_t len, char *err,
+                              size_t errlen);
+void json_free(struct json_value *v);
+/* Member `key` of an object (the last of duplicates), or NULL. */
+const struct json_value *json_get(const struct json_value *v, const char *key);
+/* An array's or object's length, and item i; 0 and NULL otherwise. */
+size_t json_len(const struct json_value *v);
+const struct json_value *json_item(const struct json_value *v, size_t i);
+/* A number's value, NAN for anything else (null too); a string's text,
+ * NULL for anything else. */
+double json_number(const struct json_value *v);
+const char *json_str(const struct json_value *v);
+
 /* The length of the well-formed UTF-8 sequence at s, of `left` bytes
  * (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF),
  * or 0 if there is none. */

@@ -63,7 +63,16 @@ static int measure(const struct cli_options *o, const struct scenario *scn,
                    const struct strategy_set *set)
 {
 	struct plan_options po = {o->repeat, o->loops, o->deadline_s};
-	struct report_options ro = {o->json, diag_quiet, o->argc, o->argv};
+	struct report_options ro = {
+	    .json_path = o->json,
+	    .csv_path = o->csv,
+	    .markdown_path = o->markdown,
+	    .report_dir = o->report,
+	    .force = o->force,
+	    .quiet = diag_quiet,
+	    .argc = o->argc,
+	    .argv = o->argv,
+	};
 	struct cell_result *results = NULL;
 	struct run_outcome outcome;
 	char err[DIAG_ERR_MAX];
@@ -151,6 +160,19 @@ static int serve(const struct cli_options *o)
 	return 0;
 }
 
+/* `concbench report RESULTS.json -o DIR`. */
+static int report_from(const struct cli_options *o)
+{
+	char err[DIAG_ERR_MAX];
+
+	if (report_saved(o->results, o->report, o->force, err, sizeof(err)) <
+	    0) {
+		diag_error("%s", err);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli_options opts;
@@ -158,9 +180,12 @@ int main(int argc, char **argv)
 	int rc;
 
 	rc = cli_parse(argc, argv, &opts);
-	if (rc || opts.action == CLI_EXIT_OK || opts.action == CLI_SERVE) {
-		if (!rc && opts.action == CLI_SERVE)
-			rc = serve(&opts);
+	if (!rc && opts.action == CLI_SERVE)
+		rc = serve(&opts);
+	if (!rc && opts.action == CLI_REPORT)
+		rc = report_from(&opts);
+	if (rc || opts.action == CLI_EXIT_OK || opts.action == CLI_SERVE ||
+	    opts.action == CLI_REPORT) {
 		cli_free(&opts);
 		return rc;
 	}

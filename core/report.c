@@ -17,9 +17,13 @@
 #include <unistd.h>
 
 #include "histogram.h"
+#include "clock.h"
+#include "export.h"
 #include "json.h"
 #include "latency.h"
 #include "loader.h"
+#include "reportdir.h"
+#include "results.h"
 #include "timeline.h"
 #include "scenario.h"
 
@@ -496,24 +500,45 @@ int report_json(FILE *out, const struct plan *plan,
 
 /* ---- the run ------------------------------------------------------------ */
 
+/* An output file of the report, or stdout for "-" (instead of the text
+ * report). 0, or -1 with err. */
+static int open_output(struct report *r, const char *option, const char *path,
+                       FILE **out, char *err, size_t errlen)
+{
+	*out = NULL;
+	if (!path)
+		return 0;
+	if (strcmp(path, "-") == 0) {
+		*out = stdout;
+		r->text = NULL;
+		return 0;
+	}
+	*out = fopen(path, "w");
+	if (*out)
+		return 0;
+	snprintf(err, errlen, "%s %s: cannot open for writing: %s", option,
+	         path, strerror(errno));
+	return -1;
+}
+
 int report_open(struct report *r, const struct report_options *o, char *err,
                 size_t errlen)
 {
 	memset(r, 0, sizeof(*r));
 	r->json_path = o->json_path;
+	r->csv_path = o->csv_path;
+	r->markdown_path = o->markdown_path;
+	r->report_dir = o->report_dir;
 	r->quiet = o->quiet;
 	r->text = stdout;
-	if (o->json_path && strcmp(o->json_path, "-") == 0) {
-		r->json = stdout;
-		r->text = NULL;
-	} else if (o->json_path) {
-		r->json = fopen(o->json_path, "w");
-		if (!r->json) {
-			snprintf(err, errlen,
-			         "--json %s: cannot open for writing: %s",
-			         o->json_path, strerror(errno));
-			return -1;
-		}
+	if ((o->report_dir &&
+	     reportdir_check(o->report_dir, o->force, err, errlen) < 0) ||
+	    open_output(r, "--json", o->json_path, &r->json, err, errlen) < 0 ||
+	    open_output(r, "--csv", o->csv_path, &r->csv, err, errlen) < 0 ||
+	    open_output(r, "--markdown", o->markdown_path, &r->markdown, err,
+	                errlen) < 0) {
+		report_close(r);
+		return -1;
 	}
 	r->progress = isatty(STDERR_FILENO) && !o->quiet;
 	report_env(&r->env, o->argc, o->argv);
@@ -522,22 +547,73 @@ int report_open(struct report *r, const struct report_options *o, char *err,
 
 void report_close(struct report *r)
 {
-	if (r->json && r->json != stdout)
-		fclose(r->json);
-	r->json = NULL;
+	FILE **outs[] = {&r->json, &r->csv, &r->markdown};
+	size_t i;
+
+	for (i = 0; i < sizeof(outs) / sizeof(outs[0]); i++) {
+		if (*outs[i] && *outs[i] != stdout)
+			fclose(*outs[i]);
+		*outs[i] = NULL;
+	}
+}
+
+/* The progress line: the cell of the plan, where it is, and an estimate
+ * of what is left of the run, at most PROGRESS_HZ times a second. */
+#define PROGRESS_HZ 10
+
+static void draw_progress(struct report *r, const struct plan *plan, size_t i,
+                          const struct cell_progress *p)
+{
+	double now = clock_now(), part = 0, elapsed, done;
+	char params[128], left[32] = "";
+
+	if (p && now - r->progress_drawn < 1.0 / PROGRESS_HZ)
+		return;
+	r->progress_drawn = now;
+	if (i == 0 && !p)
+		r->run_started = now;
+	report_cell_params(plan, &plan->cells[i], params, sizeof(params));
+	fprintf(stderr, "\r\033[K[%zu/%zu] %s %s", i + 1, plan->ncells,
+	        plan->cells[i].spec->label, params);
+	if (p) {
+		fprintf(stderr, ": repeat %u/%u", p->repeat + 1, plan->repeat);
+		if (plan->loops > 1)
+			fprintf(stderr, ", loop %u/%u", p->loop + 1,
+			        plan->loops);
+		fprintf(stderr, ", %llu/%llu%s requests",
+		        (unsigned long long)p->done,
+		        (unsigned long long)p->jobs,
+		        plan->scn->has_discover ? " found so far" : "");
+		part = ((double)p->repeat * plan->loops + p->loop +
+		        (p->jobs ? (double)p->done / (double)p->jobs : 0)) /
+		       ((double)plan->repeat * plan->loops);
+	}
+	/* What is done of the run, a cell counting as much as any other. */
+	done = ((double)i + part) / (double)plan->ncells;
+	elapsed = now - r->run_started;
+	if (done > 0.01 && elapsed > 1)
+		stats_format_duration(elapsed * (1 - done) / done, left,
+		                      sizeof(left));
+	if (left[0])
+		fprintf(stderr, "; about %s left", left);
+	fflush(stderr);
 }
 
 static void on_cell_begin(void *arg, const struct plan *plan, size_t i)
 {
 	struct report *r = arg;
-	char params[128];
 
-	if (!r->progress)
-		return;
-	report_cell_params(plan, &plan->cells[i], params, sizeof(params));
-	fprintf(stderr, "\r\033[K[%zu/%zu] %s %s ...", i + 1, plan->ncells,
-	        plan->cells[i].spec->label, params);
-	fflush(stderr);
+	if (r->progress)
+		draw_progress(r, plan, i, NULL);
+}
+
+static void on_cell_progress(void *arg, const struct plan *plan, size_t i,
+                             const struct cell_progress *p)
+{
+	struct report *r = arg;
+
+	if (r->progress)
+		draw_progress(r, plan, i, p);
 }
 
 static void on_cell_end(void *arg, const struct plan *plan, size_t i,
@@ -557,18 +633,81 @@ static void on_cell_end(void *arg, const struct plan *plan, size_t i,
 
 struct run_sink report_sink(struct report *r)
 {
-	return (struct run_sink){
-	    .arg = r, .cell_begin = on_cell_begin, .cell_end = on_cell_end};
+	return (struct run_sink){.arg = r,
+	                         .cell_begin = on_cell_begin,
+	                         .cell_end = on_cell_end,
+	                         .cell_progress = on_cell_progress};
+}
+
+/* The run's JSON document in memory; NULL if out of memory. */
+static char *json_text(const struct plan *plan,
+                       const struct cell_result *results,
+                       const struct run_env *env, size_t *len)
+{
+	char *text = NULL;
+	FILE *mem = open_memstream(&text, len);
+	int rc;
+
+	if (!mem)
+		return NULL;
+	rc = report_json(mem, plan, results, env);
+	if (fclose(mem) != 0 || rc < 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+/* The exports of the document: each says on stderr what failed. */
+static int exports(struct report *r, const char *doc, size_t len,
+                   const struct run_outcome *outcome)
+{
+	char err[DIAG_ERR_MAX];
+	struct results res;
+	int rc = 0;
+
+	if (results_read(&res, doc, len, err, sizeof(err)) < 0) {
+		diag_error("the results: %s", err);
+		return -1;
+	}
+	if (r->text && !r->quiet && outcome->end != RUN_INTERRUPTED &&
+	    outcome->end != RUN_BROKEN)
+		export_matrix(r->text, &res);
+	if (r->csv && export_csv(r->csv, &res) < 0) {
+		diag_error("--csv %s: write failed", r->csv_path);
+		rc = -1;
+	}
+	if (r->markdown && export_markdown(r->markdown, &res) < 0) {
+		diag_error("--markdown %s: write failed", r->markdown_path);
+		rc = -1;
+	}
+	if (r->report_dir && reportdir_write(r->report_dir, &res, doc, len, err,
+	                                     sizeof(err)) < 0) {
+		diag_error("--report %s: %s", r->report_dir, err);
+		rc = -1;
+	}
+	results_free(&res);
+	return rc;
 }
 
 int report_finish(struct report *r, const struct plan *plan,
                   const struct cell_result *results,
                   const struct run_outcome *outcome)
 {
+	size_t len = 0;
+	char *doc;
+	int rc = 0;
+
 	if (r->progress && outcome->end == RUN_INTERRUPTED) {
 		fputs("\r\033[K", stderr);
 		fflush(stderr);
 	}
+	doc = json_text(plan, results, &r->env, &len);
+	if (!doc) {
+		diag_error("out of memory for the results");
+		return -1;
+	}
+	rc = exports(r, doc, len, outcome);
 	switch (outcome->end) {
 	case RUN_COMPLETE:
 		if (r->text && !r->quiet)
@@ -590,11 +729,27 @@ int report_finish(struct report *r, const struct plan *plan,
 		diag_error("%s", outcome->error);
 		break;
 	}
-	if (r->json && report_json(r->json, plan, results, &r->env) < 0) {
+	if (r->json && (fwrite(doc, 1, len, r->json) != len ||
+	                fflush(r->json) != 0 || ferror(r->json))) {
 		diag_error("--json %s: write failed", r->json_path);
-		return -1;
+		rc = -1;
 	}
-	return 0;
+	free(doc);
+	return rc;
+}
+
+int report_saved(const char *results, const char *dir, int force, char *err,
+                 size_t errlen)
+{
+	struct results res;
+	int rc;
+
+	if (reportdir_check(dir, force, err, errlen) < 0 ||
+	    results_load(&res, results, err, errlen) < 0)
+		return -1;
+	rc = reportdir_write(dir, &res, res.text, res.text_len, err, errlen);
+	results_free(&res);
+	return rc;
 }
 
 void report_plan(FILE *out, const struct plan *plan)
@@ -610,53 +765,5 @@ void report_plan(FILE *out, const struct plan *plan)
 		        plan->scn->name, c->spec->label, params, plan->repeat,
 		        plan->repeat == 1 ? "" : "s", plan->loops,
 		        plan->loops == 1 ? "" : "s", c->plugin->path);
-	}
-}
-
-/* ---- plugins --------------------------------------------------------------
- */
-
-void report_plugins(FILE *out, const struct plugin *list, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		fprintf(out, "%-14s %s\n%-14s %s\n", list[i].desc->name,
-		        list[i].desc->summary ? list[i].desc->summary : "", "",
-		        list[i].path);
-}
-
-static const char *type_name(enum concbench_option_type type)
-{
-	switch (type) {
-	case CONCBENCH_OPT_INT:
-		return "integer";
-	case CONCBENCH_OPT_BOOL:
-		return "boolean";
-	case CONCBENCH_OPT_STRING:
-		return "string";
-	}
-	return "?";
-}
-
-void report_plugin_help(FILE *out, const struct plugin *p)
-{
-	const struct concbench_option *o = p->desc->options;
-
-	fprintf(out, "%s: %s\n  file: %s\n", p->desc->name,
-	        p->desc->summary ? p->desc->summary : "", p->path);
-	if (!o || !o->name) {
-		fprintf(out, "  options: none\n");
-		return;
-	}
-	fprintf(out, "  options:\n");
-	for (; o->name; o++) {
-		fprintf(out, "    %s (%s", o->name, type_name(o->type));
-		if (o->type == CONCBENCH_OPT_INT && (o->min || o->max))
-			fprintf(out, ", %" PRId64 "..%" PRId64, o->min, o->max);
-		fprintf(out, ", default %s)\n",
-		        o->default_value ? o->default_value : "unset");
-		if (o->help)
-			fprintf(out, "        %s\n", o->help);
 	}
 }

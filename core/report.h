@@ -32,35 +32,50 @@ struct report {
 	const char *json_path; /* as given: "-" is stdout */
 	int progress;          /* redraw a progress line on stderr */
 	int quiet;             /* the result lines only */
+	FILE *csv, *markdown;  /* --csv, --markdown; NULL: none */
+	const char *csv_path, *markdown_path;
+	const char *report_dir; /* --report DIR; NULL: none */
 	struct run_env env;
+	double run_started, progress_drawn; /* on clock_now()'s clock */
 };
 
 struct report_options {
-	const char *json_path; /* --json FILE, "-" for stdout; NULL: none */
-	int quiet;             /* -q */
-	int argc;              /* the command line, for the results */
+	const char *json_path;     /* --json FILE, "-" for stdout; NULL: none */
+	int quiet;                 /* -q */
+	const char *csv_path;      /* --csv FILE, "-" for stdout; NULL */
+	const char *markdown_path; /* --markdown FILE, likewise */
+	const char *report_dir;    /* --report DIR; NULL: none */
+	int force;                 /* --force: DIR may hold other things */
+	int argc;                  /* the command line, for the results */
 	char *const *argv;
 };
 
 /*
- * Open the report of a run: the JSON file, if any (created or truncated
- * now, so that an unwritable one is known before anything runs), text on
- * stdout unless the JSON goes there, progress when stderr is a terminal
- * and not quiet. 0, or -1 with the reason in err.
+ * Open the report of a run: the JSON, CSV and Markdown files, if any
+ * (created or truncated now, so that an unwritable one is known before
+ * anything runs), and the report directory's check; text on stdout unless
+ * one of those goes there, progress when stderr is a terminal and not
+ * quiet. 0, or -1 with the reason in err.
  */
 int report_open(struct report *r, const struct report_options *o, char *err,
                 size_t errlen);
 /* The sink that reports the cells as the runner runs them. */
 struct run_sink report_sink(struct report *r);
 /*
- * After the run: the comparison, what ended it early (on stderr), and the
- * JSON document. 0, or -1 if the JSON could not be written (said on
+ * After the run: the results matrix and the comparison, what ended it
+ * early (on stderr), the JSON document, CSV, Markdown and the report
+ * directory. 0, or -1 if one of them could not be written (said on
  * stderr).
  */
 int report_finish(struct report *r, const struct plan *plan,
                   const struct cell_result *results,
                   const struct run_outcome *outcome);
 void report_close(struct report *r);
+
+/* `concbench report RESULTS.json -o DIR`: the report directory of a
+ * saved results file. 0, or -1 with err. */
+int report_saved(const char *results, const char *dir, int force, char *err,
+                 size_t errlen);
 
 /* --dry-run: the cells that would run, one a line. */
 void report_plan(FILE *out, const struct plan *plan);

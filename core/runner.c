@@ -41,6 +41,8 @@ static void catch_signals(void)
 /* What changes while the run goes on. */
 struct run_state {
 	const struct plan *plan;
+	const struct run_sink *sink;
+	size_t cell; /* the one running */
 	struct server_process server;
 	size_t server_latency; /* what the running server serves */
 	char base_url[64];
@@ -97,6 +99,13 @@ static enum cell_end measure(struct run_state *st, const struct cell *cell,
 	return end;
 }
 
+static void on_progress(void *arg, const struct cell_progress *p)
+{
+	struct run_state *st = arg;
+
+	st->sink->cell_progress(st->sink->arg, st->plan, st->cell, p);
+}
+
 void runner_run(const struct plan *plan, struct cell_result *results,
                 const struct run_sink *sink, struct run_outcome *out)
 {
@@ -108,6 +117,11 @@ void runner_run(const struct plan *plan, struct cell_result *results,
 	st.plan = plan;
 	st.env.base_url = plan->base_url;
 	st.env.stop = &caught_signal;
+	st.sink = sink;
+	if (sink && sink->cell_progress) {
+		st.env.progress = on_progress;
+		st.env.progress_arg = &st;
+	}
 	if (plan->deadline_s)
 		st.env.deadline = clock_now() + plan->deadline_s;
 	caught_signal = 0;
@@ -121,6 +135,7 @@ void runner_run(const struct plan *plan, struct cell_result *results,
 			out->end = RUN_BROKEN;
 			break;
 		}
+		st.cell = i;
 		if (sink && sink->cell_begin)
 			sink->cell_begin(sink->arg, plan, i);
 		end = measure(&st, cell, &results[i]);

@@ -21,6 +21,9 @@ struct run_sink {
 	void (*cell_begin)(void *arg, const struct plan *plan, size_t i);
 	void (*cell_end)(void *arg, const struct plan *plan, size_t i,
 	                 const struct cell_result *res);
+	/* How far cell i is, while it runs. */
+	void (*cell_progress)(void *arg, const struct plan *plan, size_t i,
+	                      const struct cell_progress *p);
 };
 
 enum run_end {

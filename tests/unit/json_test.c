@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -417,6 +418,47 @@ static void test_writer(void)
 	json_out_free(&w);
 }
 
+static void test_tree(void)
+{
+	static const char doc[] =
+	    " {\"a\": [1, -2.5e3, true, null, \"x\\u00e9\\n\"], \"o\": "
+	    "{\"k\": {}}, \"a\": \"last\", \"n\": 0.125} ";
+	struct json_value *v;
+	const struct json_value *a;
+	char err[128];
+
+	v = json_parse(doc, strlen(doc), err, sizeof(err));
+	if (!ok(v != NULL, "tree: parsed")) {
+		diag("%s", err);
+		return;
+	}
+	is_int(v->type, JSON_OBJECT, "tree: an object");
+	is_int(json_len(v), 4, "tree: four members, duplicates kept");
+	is_str(json_str(json_get(v, "a")), "last", "tree: get finds the last");
+	a = json_item(v, 0);
+	is_int(json_len(a), 5, "tree: the array's five items");
+	ok(json_number(json_item(a, 0)) == 1 &&
+	       json_number(json_item(a, 1)) == -2500,
+	   "tree: numbers as doubles");
+	ok(json_item(a, 2)->type == JSON_BOOL && json_item(a, 2)->boolean,
+	   "tree: true");
+	ok(json_item(a, 3)->type == JSON_NULL &&
+	       isnan(json_number(json_item(a, 3))),
+	   "tree: null, NAN as a number");
+	is_str(json_str(json_item(a, 4)), "x\xc3\xa9\n",
+	       "tree: strings decoded");
+	is_int(json_len(json_get(json_get(v, "o"), "k")), 0,
+	       "tree: an empty object inside");
+	ok(json_get(v, "none") == NULL && json_item(a, 5) == NULL &&
+	       json_str(json_item(a, 0)) == NULL,
+	   "tree: absent members and items, wrong types: NULL");
+	ok(json_number(json_get(v, "n")) == 0.125, "tree: a fraction");
+	json_free(v);
+	ok(json_parse("[1,]", 4, err, sizeof(err)) == NULL,
+	   "tree: invalid JSON is refused");
+	is_str(err, "byte 3: expected a value, got ']'", "tree: with where");
+}
+
 int main(void)
 {
 	test_valid();
@@ -426,5 +468,6 @@ int main(void)
 	test_object_int();
 	test_object_string();
 	test_writer();
+	test_tree();
 	return done_testing();
 }

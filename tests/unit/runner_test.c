@@ -156,7 +156,7 @@ static void test_run(void)
 {
 	struct plan_options none = {0, 0, 0};
 	struct journal j = {.len = 0};
-	struct run_sink sink = {&j, on_begin, on_end};
+	struct run_sink sink = {&j, on_begin, on_end, NULL};
 	struct cell_result res[4];
 	struct run_outcome out;
 	struct strategy_set set;
@@ -220,7 +220,7 @@ static void test_deadline(void)
 {
 	struct plan_options po = {0, 0, 1};
 	struct journal j = {.len = 0};
-	struct run_sink sink = {&j, on_begin, on_end};
+	struct run_sink sink = {&j, on_begin, on_end, NULL};
 	struct cell_result res[3];
 	struct run_outcome out;
 	struct strategy_set set;
