@@ -112,12 +112,48 @@ int schema_get_string(struct schema *s, const struct ynode *n, const char *what,
 }
 
 /* A number or a non-empty list of distinct numbers. */
+struct indexed {
+	uint64_t value;
+	size_t index;
+};
+
+static int by_value_then_index(const void *a, const void *b)
+{
+	const struct indexed *x = a, *y = b;
+
+	if (x->value != y->value)
+		return x->value < y->value ? -1 : 1;
+	return (x->index > y->index) - (x->index < y->index);
+}
+
+/* The smallest index whose value is also at an earlier one; n if none (or
+ * out of memory, when the caller's own check cannot fail either). */
+static size_t first_repeat(const uint64_t *v, size_t n)
+{
+	struct indexed *sorted = malloc((n ? n : 1) * sizeof(*sorted));
+	size_t i, first = n;
+
+	if (!sorted)
+		return n;
+	for (i = 0; i < n; i++)
+		sorted[i] = (struct indexed){v[i], i};
+	qsort(sorted, n, sizeof(*sorted), by_value_then_index);
+	for (i = 1; i < n; i++)
+		if (sorted[i].value == sorted[i - 1].value &&
+		    (i < 2 || sorted[i - 2].value != sorted[i].value) &&
+		    sorted[i].index < first)
+			first = sorted[i].index;
+	free(sorted);
+	return first;
+}
+
 int schema_get_uint_list(struct schema *s, const struct ynode *n,
                          const char *what, uint64_t min, uint64_t max,
                          uint64_t **out, size_t *len)
 {
 	size_t count = n->kind == YNODE_SEQUENCE ? n->count : 1;
-	size_t i, j;
+	const struct ynode *item;
+	size_t i, dup;
 
 	if (n->kind == YNODE_MAPPING)
 		return schema_fail(
@@ -129,18 +165,20 @@ int schema_get_uint_list(struct schema *s, const struct ynode *n,
 	if (!*out)
 		return schema_fail(s, n, "out of memory");
 	*len = count;
+	/* The values up to the first that is not one; then the first of
+	 * them that repeats an earlier one, found by sorting: the error
+	 * that comes first in the list is the one reported. */
 	for (i = 0; i < count; i++) {
-		const struct ynode *item =
-		    n->kind == YNODE_SEQUENCE ? n->items[i] : n;
+		item = n->kind == YNODE_SEQUENCE ? n->items[i] : n;
 		if (schema_get_uint(s, item, what, min, max, &(*out)[i]) < 0)
-			return -1;
-		for (j = 0; j < i; j++)
-			if ((*out)[j] == (*out)[i])
-				return schema_fail(
-				    s, item, "'%s' lists %" PRIu64 " twice",
-				    what, (*out)[i]);
+			break;
 	}
-	return 0;
+	dup = first_repeat(*out, i);
+	if (dup < i)
+		return schema_fail(
+		    s, n->kind == YNODE_SEQUENCE ? n->items[dup] : n,
+		    "'%s' lists %" PRIu64 " twice", what, (*out)[dup]);
+	return i < count ? -1 : 0;
 }
 
 int schema_get_fraction(struct schema *s, const struct ynode *n,

@@ -110,10 +110,42 @@ int strategy_parse(struct schema *s, const struct ynode *n,
 	return 0;
 }
 
+static const struct strategy_spec *sort_base;
+
+static int by_label_then_index(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int c = strcmp(sort_base[x].label, sort_base[y].label);
+
+	return c ? c : (x > y) - (x < y);
+}
+
+/* The smallest index whose label is also at an earlier one; n if none. */
+static size_t first_repeated_label(const struct strategy_spec *specs, size_t n)
+{
+	size_t *order = malloc((n ? n : 1) * sizeof(*order)), i, first = n;
+
+	if (!order)
+		return n;
+	for (i = 0; i < n; i++)
+		order[i] = i;
+	sort_base = specs;
+	qsort(order, n, sizeof(*order), by_label_then_index);
+	for (i = 1; i < n; i++)
+		if (strcmp(specs[order[i]].label, specs[order[i - 1]].label) ==
+		        0 &&
+		    (i < 2 || strcmp(specs[order[i]].label,
+		                     specs[order[i - 2]].label) != 0) &&
+		    order[i] < first)
+			first = order[i];
+	free(order);
+	return first;
+}
+
 int strategy_parse_list(struct schema *s, const struct ynode *n,
                         struct strategy_spec **specs, size_t *len)
 {
-	size_t i, j;
+	size_t i, dup;
 
 	if (n->kind == YNODE_SCALAR)
 		return schema_fail(s, n,
@@ -131,16 +163,16 @@ int strategy_parse_list(struct schema *s, const struct ynode *n,
 	for (i = 0; i < n->count; i++) {
 		*len = i + 1;
 		if (strategy_parse(s, n->items[i], &(*specs)[i]) < 0)
-			return -1;
-		for (j = 0; j < i; j++)
-			if (strcmp((*specs)[j].label, (*specs)[i].label) == 0)
-				return schema_fail(
-				    s, n->items[i],
-				    "strategy '%s' is listed twice (give "
-				    "one of them another 'name')",
-				    (*specs)[i].label);
+			break;
 	}
-	return 0;
+	/* the first label that repeats one before it, as sorting finds it */
+	dup = first_repeated_label(*specs, i);
+	if (dup < i)
+		return schema_fail(s, n->items[dup],
+		                   "strategy '%s' is listed twice (give "
+		                   "one of them another 'name')",
+		                   (*specs)[dup].label);
+	return i < n->count ? -1 : 0;
 }
 
 void strategy_spec_free(struct strategy_spec *spec)

@@ -9,10 +9,13 @@
 #include "yamldoc.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <yaml.h>
 
 #include "sha256.h"
@@ -81,13 +84,59 @@ static struct ynode *node_new(enum ynode_kind kind, const yaml_mark_t *mark)
 
 static int node_append(struct ynode *parent, struct ynode *child)
 {
-	struct ynode **items =
-	    realloc(parent->items, (parent->slots + 1) * sizeof(*items));
-	if (!items)
-		return -1;
-	parent->items = items;
-	items[parent->slots++] = child;
+	size_t n = parent->slots;
+
+	/* Room doubles at each power of two: appending stays linear. */
+	if (n == 0 || (n & (n - 1)) == 0) {
+		struct ynode **items =
+		    realloc(parent->items, (n ? 2 * n : 4) * sizeof(*items));
+		if (!items)
+			return -1;
+		parent->items = items;
+	}
+	parent->items[parent->slots++] = child;
 	return 0;
+}
+
+/* The keys of a mapping being read, to find a duplicate in linear time. */
+struct keyset {
+	const char **slots; /* open addressing; NULL: free */
+	size_t cap, len;
+};
+
+static size_t key_hash(const char *s)
+{
+	size_t h = 14695981039346656037u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+/* 1 if key was added, 0 if it was there already, -1 if out of memory. */
+static int keyset_add(struct keyset *ks, const char *key)
+{
+	size_t i;
+
+	if (2 * (ks->len + 1) > ks->cap) {
+		struct keyset grown = {
+		    calloc(ks->cap ? 2 * ks->cap : 16, sizeof(*grown.slots)),
+		    ks->cap ? 2 * ks->cap : 16, 0};
+		if (!grown.slots)
+			return -1;
+		for (i = 0; i < ks->cap; i++)
+			if (ks->slots[i])
+				keyset_add(&grown, ks->slots[i]);
+		free(ks->slots);
+		*ks = grown;
+	}
+	for (i = key_hash(key) & (ks->cap - 1); ks->slots[i];
+	     i = (i + 1) & (ks->cap - 1))
+		if (strcmp(ks->slots[i], key) == 0)
+			return 0;
+	ks->slots[i] = key;
+	ks->len++;
+	return 1;
 }
 
 void yamldoc_free(struct ynode *node)
@@ -123,9 +172,21 @@ static int check_event_props(struct loader *ld, const yaml_event_t *ev,
 }
 
 static struct ynode *load_node(struct loader *ld, yaml_event_t *ev, int depth);
+static int load_items_into(struct loader *ld, struct ynode *coll, int depth,
+                           struct keyset *keys);
 
 /* Reads the items of a collection whose start event was already taken. */
 static int load_items(struct loader *ld, struct ynode *coll, int depth)
+{
+	struct keyset keys = {NULL, 0, 0};
+	int rc = load_items_into(ld, coll, depth, &keys);
+
+	free(keys.slots);
+	return rc;
+}
+
+static int load_items_into(struct loader *ld, struct ynode *coll, int depth,
+                           struct keyset *keys)
 {
 	yaml_event_type_t end = coll->kind == YNODE_MAPPING
 	                            ? YAML_MAPPING_END_EVENT
@@ -135,6 +196,7 @@ static int load_items(struct loader *ld, struct ynode *coll, int depth)
 	for (;;) {
 		yaml_event_t ev;
 		struct ynode *child;
+		int added;
 
 		if (next_event(ld, &ev) < 0)
 			return -1;
@@ -153,12 +215,17 @@ static int load_items(struct loader *ld, struct ynode *coll, int depth)
 		yaml_event_delete(&ev);
 		if (!child)
 			return -1;
-		if (coll->kind == YNODE_MAPPING && want_key &&
-		    yamldoc_get(coll, child->text)) {
-			loader_error(
-			    ld,
-			    &(yaml_mark_t){0, child->line - 1, child->col - 1},
-			    "duplicate key '%s'", child->text);
+		added = coll->kind == YNODE_MAPPING && want_key
+		            ? keyset_add(keys, child->text)
+		            : 1;
+		if (added <= 0) {
+			if (added == 0)
+				loader_error(ld,
+				             &(yaml_mark_t){0, child->line - 1,
+				                            child->col - 1},
+				             "duplicate key '%s'", child->text);
+			else
+				loader_error(ld, NULL, "out of memory");
 			yamldoc_free(child);
 			return -1;
 		}
@@ -193,6 +260,14 @@ static struct ynode *load_node(struct loader *ld, yaml_event_t *ev, int depth)
 		if (!n)
 			break;
 		n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+		if (memchr(ev->data.scalar.value, '\0',
+		           ev->data.scalar.length)) {
+			free(n);
+			loader_error(ld, &ev->start_mark,
+			             "a NUL character (\\0 or \\u0000) cannot "
+			             "be in a scenario's text");
+			return NULL;
+		}
 		n->text = strndup((const char *)ev->data.scalar.value,
 		                  ev->data.scalar.length);
 		if (!n->text) {
@@ -270,6 +345,41 @@ static int read_hashed(void *arg, unsigned char *buf, size_t size, size_t *got)
 	return !ferror(ld->file);
 }
 
+/* The file, if it is a regular one: a directory, a FIFO or a device is
+ * refused before a byte is read (a FIFO would block the open for ever,
+ * hence O_NONBLOCK until it is known to be a file). */
+static FILE *open_regular(const char *path, struct loader *ld)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	FILE *f;
+
+	if (fd < 0) {
+		loader_error(ld, NULL, "cannot open: %s", strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) < 0) {
+		loader_error(ld, NULL, "cannot read: %s", strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		loader_error(ld, NULL, "%s, not a scenario file",
+		             S_ISDIR(st.st_mode)    ? "a directory"
+		             : S_ISFIFO(st.st_mode) ? "a FIFO"
+		                                    : "a device or socket");
+		close(fd);
+		return NULL;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	f = fdopen(fd, "rb");
+	if (!f) {
+		loader_error(ld, NULL, "cannot read: %s", strerror(errno));
+		close(fd);
+	}
+	return f;
+}
+
 struct ynode *yamldoc_load(const char *path, char *digest, char *err,
                            size_t errlen)
 {
@@ -280,11 +390,9 @@ struct ynode *yamldoc_load(const char *path, char *digest, char *err,
 
 	if (errlen)
 		err[0] = '\0';
-	f = fopen(path, "rb");
-	if (!f) {
-		loader_error(&ld, NULL, "cannot open: %s", strerror(errno));
+	f = open_regular(path, &ld);
+	if (!f)
 		return NULL;
-	}
 	if (!yaml_parser_initialize(&ld.parser)) {
 		fclose(f);
 		loader_error(&ld, NULL, "out of memory");
