@@ -10,11 +10,14 @@
 #include "urlset.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 static const struct {
 	const char *name;
@@ -336,19 +339,50 @@ static char *trim(char *s)
 	return s;
 }
 
+/* path if it is a regular file of at most URLSET_FILE_MAX bytes; a FIFO
+ * or a device is refused before anything is read from it. */
+static FILE *open_url_file(const char *path, char *err, size_t errlen)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	FILE *f;
+
+	if (fd < 0) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) < 0) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size > URLSET_FILE_MAX) {
+		snprintf(err, errlen, "%s",
+		         S_ISDIR(st.st_mode)    ? "a directory, not a file"
+		         : !S_ISREG(st.st_mode) ? "not a regular file"
+		                                : "larger than 1 GiB");
+		close(fd);
+		return NULL;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	if (!(f = fdopen(fd, "r"))) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		close(fd);
+	}
+	return f;
+}
+
 int urlset_read_file(const char *path, char ***urls, unsigned **lines,
                      size_t *len, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "r");
+	FILE *f = open_url_file(path, err, errlen);
 	char *line = NULL, **u = NULL;
 	unsigned *ln = NULL, lineno = 0;
 	size_t cap = 0, n = 0, size = 0;
 
-	if (!f) {
-		snprintf(err, errlen, "%s", strerror(errno));
+	if (!f)
 		return -1;
-	}
-	while (getline(&line, &size, f) >= 0) {
+	while ((errno = 0, getline(&line, &size, f)) >= 0) {
 		char *url = trim(line);
 		lineno++;
 		if (*url == '\0' || *url == '#')
@@ -369,6 +403,8 @@ int urlset_read_file(const char *path, char ***urls, unsigned **lines,
 			goto oom;
 		ln[n++] = lineno;
 	}
+	if (errno == ENOMEM)
+		goto oom; /* a line larger than memory */
 	if (ferror(f)) {
 		snprintf(err, errlen, "%s", strerror(errno));
 		goto fail;

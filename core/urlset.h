@@ -87,8 +87,12 @@ void urlset_values_of(const struct urlset *set, uint64_t index,
 size_t urlset_format(const struct urlset *set, const char *base, uint64_t index,
                      char *buf, size_t len);
 
+/* The largest URL file read. */
+#define URLSET_FILE_MAX (INT64_C(1) << 30)
+
 /*
- * Read a URL file: one URL per line; blank lines and lines whose first
+ * Read a URL file (a regular file of at most URLSET_FILE_MAX bytes): one
+ * URL per line; blank lines and lines whose first
  * non-blank character is '#' are skipped, and blanks around a URL are
  * trimmed. Returns 0 with malloc'ed arrays of the URLs and of their
  * 1-based line numbers (count in *len), or -1 with errno's text in err.

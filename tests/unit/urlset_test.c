@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../tap.h"
@@ -577,7 +578,24 @@ static void test_read_file(void)
 	strcpy(err, "");
 	is_int(urlset_read_file("/", &urls, &lines, &n, err, sizeof(err)), -1,
 	       "a directory is refused");
-	is_str(err, strerror(EISDIR), "with errno's text");
+	is_str(err, "a directory, not a file", "saying so");
+	is_int(
+	    urlset_read_file("/dev/zero", &urls, &lines, &n, err, sizeof(err)),
+	    -1, "a device is refused");
+	is_str(err, "not a regular file", "before reading it");
+	is_int(n, 999, "len untouched");
+
+	/* A FIFO that no one writes to would block the read for ever. */
+	path = write_temp("");
+	unlink(path);
+	if (mkfifo(path, 0600) == 0) {
+		is_int(
+		    urlset_read_file(path, &urls, &lines, &n, err, sizeof(err)),
+		    -1, "a FIFO is refused");
+		is_str(err, "not a regular file",
+		       "without waiting for a writer");
+		unlink(path);
+	}
 }
 
 int main(void)
