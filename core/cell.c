@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "diag.h"
 #include "histogram.h"
 #include "host.h"
 #include "loader.h"
@@ -305,6 +306,8 @@ static void append(char *buf, size_t len, size_t *used, const char *fmt, ...)
 	va_end(ap);
 	if (n > 0)
 		*used += (size_t)n;
+	if (*used >= len)
+		diag_cut_utf8(buf);
 }
 
 /* "repeat 1: 25 ok, 5 failed (status 5), 0 missing, 0 duplicated; ..." */

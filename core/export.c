@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "diag.h"
 #include "json.h"
 #include "results.h"
 #include "stats.h"
@@ -217,7 +218,7 @@ int export_markdown(FILE *out, const struct results *r)
 
 int export_matrix(FILE *out, const struct results *r)
 {
-	char title[160], cellbuf[64];
+	char title[160], cellbuf[64], label[64];
 	size_t g, row, i;
 	int width = 0;
 
@@ -227,7 +228,8 @@ int export_matrix(FILE *out, const struct results *r)
 
 	/* One width for every column: the longest strategy or time. */
 	for (i = 0; i < r->ncells; i++) {
-		int n = (int)strlen(r->cells[i].strategy);
+		int n = (int)diag_escape(label, sizeof(label),
+		                         r->cells[i].strategy);
 
 		if (n > width)
 			width = n;
@@ -240,8 +242,10 @@ int export_matrix(FILE *out, const struct results *r)
 		results_group_title(r, &r->cells[g], title, sizeof(title));
 		first_row_end = results_row_end(r, g);
 		fprintf(out, "%s:\n  %-14s", title, "concurrency");
-		for (i = g; i < first_row_end; i++)
-			fprintf(out, " %*s", width, r->cells[i].strategy);
+		for (i = g; i < first_row_end; i++) {
+			diag_escape(label, sizeof(label), r->cells[i].strategy);
+			fprintf(out, " %*s", width, label);
+		}
 		fputc('\n', out);
 		for (row = g; row < end; row = results_row_end(r, row)) {
 			size_t row_end = results_row_end(r, row);

@@ -9,6 +9,8 @@
 
 #include "jobs.h"
 
+#include "diag.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -290,6 +292,7 @@ static void keep_first_error(struct job_table *t, const char *error)
 {
 	if (atomic_exchange(&t->error_taken, 1) == 0) {
 		snprintf(t->first_error, sizeof(t->first_error), "%s", error);
+		diag_cut_utf8(t->first_error);
 		atomic_store(&t->error_ready, 1);
 	}
 }

@@ -69,6 +69,7 @@ static int measure(const struct cli_options *o, const struct scenario *scn,
 	    .markdown_path = o->markdown,
 	    .report_dir = o->report,
 	    .force = o->force,
+	    .scenario = o->scenario,
 	    .quiet = diag_quiet,
 	    .argc = o->argc,
 	    .argv = o->argv,
@@ -98,7 +99,7 @@ static int measure(const struct cli_options *o, const struct scenario *scn,
 	}
 	results = calloc(plan.ncells ? plan.ncells : 1, sizeof(*results));
 	if (results) {
-		sink = report_sink(&report);
+		sink = report_sink(&report, results);
 		runner_run(&plan, results, &sink, &outcome);
 		rc = report_finish(&report, &plan, results, &outcome) < 0 ||
 		             outcome.any_failed || outcome.end == RUN_BROKEN
@@ -126,13 +127,13 @@ static int run_scenario(const struct cli_options *o,
 	int rc;
 
 	if (scenario_load(o->scenario, &scn, err, sizeof(err)) < 0) {
-		fprintf(stderr, "%s\n", err);
+		diag_line(err);
 		return EXIT_USAGE;
 	}
 	rc = strategy_set_load(&set, &scn, o->strategies, o->strategy_len, path,
 	                       err, sizeof(err));
 	if (rc == STRATEGY_ERR_AT)
-		fprintf(stderr, "%s\n", err);
+		diag_line(err);
 	else if (rc < 0)
 		diag_error("%s", err);
 	rc = rc < 0 ? EXIT_USAGE : measure(o, &scn, &set);

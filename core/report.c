@@ -129,6 +129,16 @@ static void cell_details(FILE *out, const struct plan *plan,
 		fputc('\n', out);
 }
 
+/* "bing: eventloop urls=100 concurrency=10: ", the names escaped. */
+static void cell_name(FILE *out, const struct plan *plan,
+                      const struct cell *cell, const char *params)
+{
+	diag_put(out, plan->scn->name);
+	fputs(": ", out);
+	diag_put(out, cell->spec->label);
+	fprintf(out, " %s: ", params);
+}
+
 void report_cell(FILE *out, const struct plan *plan, const struct cell *cell,
                  const struct cell_result *res, int details)
 {
@@ -138,9 +148,11 @@ void report_cell(FILE *out, const struct plan *plan, const struct cell *cell,
 	double scale;
 
 	report_cell_params(plan, cell, params, sizeof(params));
-	fprintf(out, "%s: %s %s: ", plan->scn->name, cell->spec->label, params);
+	cell_name(out, plan, cell, params);
 	if (!res->ok) {
-		fprintf(out, "FAILED: %s\n", res->status);
+		fputs("FAILED: ", out);
+		diag_put(out, res->status);
+		fputc('\n', out);
 		return;
 	}
 	stats_format_time(s->best, best, sizeof(best));
@@ -195,9 +207,12 @@ static void compare_group(FILE *out, const struct plan *plan,
 	}
 	fastest = group[0].res->summary.best;
 	stats_format_time(fastest, t, sizeof(t));
-	fprintf(out, "%s fastest (%s)", group[0].cell->spec->label, t);
+	diag_put(out, group[0].cell->spec->label);
+	fprintf(out, " fastest (%s)", t);
 	for (i = 1; i < n; i++) {
-		fprintf(out, "; %s ", group[i].cell->spec->label);
+		fputs("; ", out);
+		diag_put(out, group[i].cell->spec->label);
+		fputc(' ', out);
 		if (!group[i].res->ok)
 			fprintf(out, "failed");
 		else if (fastest > 0)
@@ -500,46 +515,28 @@ int report_json(FILE *out, const struct plan *plan,
 
 /* ---- the run ------------------------------------------------------------ */
 
-/* An output file of the report, or stdout for "-" (instead of the text
- * report). 0, or -1 with err. */
-static int open_output(struct report *r, const char *option, const char *path,
-                       FILE **out, char *err, size_t errlen)
-{
-	*out = NULL;
-	if (!path)
-		return 0;
-	if (strcmp(path, "-") == 0) {
-		*out = stdout;
-		r->text = NULL;
-		return 0;
-	}
-	*out = fopen(path, "w");
-	if (*out)
-		return 0;
-	snprintf(err, errlen, "%s %s: cannot open for writing: %s", option,
-	         path, strerror(errno));
-	return -1;
-}
-
 int report_open(struct report *r, const struct report_options *o, char *err,
                 size_t errlen)
 {
 	memset(r, 0, sizeof(*r));
-	r->json_path = o->json_path;
-	r->csv_path = o->csv_path;
-	r->markdown_path = o->markdown_path;
 	r->report_dir = o->report_dir;
 	r->quiet = o->quiet;
-	r->text = stdout;
-	if ((o->report_dir &&
-	     reportdir_check(o->report_dir, o->force, err, errlen) < 0) ||
-	    open_output(r, "--json", o->json_path, &r->json, err, errlen) < 0 ||
-	    open_output(r, "--csv", o->csv_path, &r->csv, err, errlen) < 0 ||
-	    open_output(r, "--markdown", o->markdown_path, &r->markdown, err,
-	                errlen) < 0) {
+	if ((o->report_dir && reportdir_check(o->report_dir, o->force,
+	                                      o->scenario, err, errlen) < 0) ||
+	    outfile_open(&r->json, "--json", o->json_path, o->scenario, err,
+	                 errlen) < 0 ||
+	    outfile_open(&r->csv, "--csv", o->csv_path, o->scenario, err,
+	                 errlen) < 0 ||
+	    outfile_open(&r->markdown, "--markdown", o->markdown_path,
+	                 o->scenario, err, errlen) < 0) {
 		report_close(r);
 		return -1;
 	}
+	/* One of them on stdout takes the place of the text. */
+	r->text = r->json.stream == stdout || r->csv.stream == stdout ||
+	                  r->markdown.stream == stdout
+	              ? NULL
+	              : stdout;
 	r->progress = isatty(STDERR_FILENO) && !o->quiet;
 	report_env(&r->env, o->argc, o->argv);
 	return 0;
@@ -547,14 +544,9 @@ int report_open(struct report *r, const struct report_options *o, char *err,
 
 void report_close(struct report *r)
 {
-	FILE **outs[] = {&r->json, &r->csv, &r->markdown};
-	size_t i;
-
-	for (i = 0; i < sizeof(outs) / sizeof(outs[0]); i++) {
-		if (*outs[i] && *outs[i] != stdout)
-			fclose(*outs[i]);
-		*outs[i] = NULL;
-	}
+	outfile_close(&r->json);
+	outfile_close(&r->csv);
+	outfile_close(&r->markdown);
 }
 
 /* The progress line: the cell of the plan, where it is, and an estimate
@@ -573,8 +565,9 @@ static void draw_progress(struct report *r, const struct plan *plan, size_t i,
 	if (i == 0 && !p)
 		r->run_started = now;
 	report_cell_params(plan, &plan->cells[i], params, sizeof(params));
-	fprintf(stderr, "\r\033[K[%zu/%zu] %s %s", i + 1, plan->ncells,
-	        plan->cells[i].spec->label, params);
+	fprintf(stderr, "\r\033[K[%zu/%zu] ", i + 1, plan->ncells);
+	diag_put(stderr, plan->cells[i].spec->label);
+	fprintf(stderr, " %s", params);
 	if (p) {
 		fprintf(stderr, ": repeat %u/%u", p->repeat + 1, plan->repeat);
 		if (plan->loops > 1)
@@ -599,10 +592,50 @@ static void draw_progress(struct report *r, const struct plan *plan, size_t i,
 	fflush(stderr);
 }
 
+/* The JSON document in memory; NULL if out of memory. */
+static char *json_text(const struct plan *plan,
+                       const struct cell_result *results,
+                       const struct run_env *env, size_t *len)
+{
+	char *text = NULL;
+	FILE *mem = open_memstream(&text, len);
+	int rc;
+
+	if (!mem)
+		return NULL;
+	rc = report_json(mem, plan, results, env);
+	if (fclose(mem) != 0 || rc < 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+/* The results file as the run stands (the cells not measured yet say
+ * "not run"), so that a run killed now leaves what it measured. A failure
+ * is said once; the run goes on, and the end tries again. */
+static void save_progress(struct report *r, const struct plan *plan)
+{
+	char err[DIAG_ERR_MAX];
+	size_t len = 0;
+	char *doc;
+
+	if (!outfile_replaces(&r->json) || r->json_failed)
+		return;
+	doc = json_text(plan, r->results, &r->env, &len);
+	if (!doc || outfile_write(&r->json, doc, len, err, sizeof(err)) < 0) {
+		diag_error("%s", doc ? err : "out of memory for the results");
+		r->json_failed = 1;
+	}
+	free(doc);
+}
+
 static void on_cell_begin(void *arg, const struct plan *plan, size_t i)
 {
 	struct report *r = arg;
 
+	if (i == 0)
+		save_progress(r, plan);
 	if (r->progress)
 		draw_progress(r, plan, i, NULL);
 }
@@ -629,33 +662,43 @@ static void on_cell_end(void *arg, const struct plan *plan, size_t i,
 		report_cell(r->text, plan, &plan->cells[i], res, !r->quiet);
 		fflush(r->text);
 	}
+	if (res->ran)
+		save_progress(r, plan);
 }
 
-struct run_sink report_sink(struct report *r)
+struct run_sink report_sink(struct report *r, const struct cell_result *results)
 {
+	r->results = results;
 	return (struct run_sink){.arg = r,
 	                         .cell_begin = on_cell_begin,
 	                         .cell_end = on_cell_end,
 	                         .cell_progress = on_cell_progress};
 }
 
-/* The run's JSON document in memory; NULL if out of memory. */
-static char *json_text(const struct plan *plan,
-                       const struct cell_result *results,
-                       const struct run_env *env, size_t *len)
+/* What fn writes of the results, as the whole of the file out. 0, or -1
+ * said on stderr. */
+static int export_to(struct outfile *out,
+                     int (*fn)(FILE *, const struct results *),
+                     const struct results *res)
 {
-	char *text = NULL;
-	FILE *mem = open_memstream(&text, len);
+	char err[DIAG_ERR_MAX], *text = NULL;
+	size_t len = 0;
+	FILE *mem;
 	int rc;
 
-	if (!mem)
-		return NULL;
-	rc = report_json(mem, plan, results, env);
-	if (fclose(mem) != 0 || rc < 0) {
-		free(text);
-		return NULL;
+	if (!out->path)
+		return 0;
+	mem = open_memstream(&text, &len);
+	rc = mem ? fn(mem, res) : -1;
+	if (!mem || fclose(mem) != 0 || rc < 0) {
+		diag_error("%s %s: out of memory", out->option, out->path);
+		rc = -1;
+	} else if (outfile_write(out, text, len, err, sizeof(err)) < 0) {
+		diag_error("%s", err);
+		rc = -1;
 	}
-	return text;
+	free(text);
+	return rc;
 }
 
 /* The exports of the document: each says on stderr what failed. */
@@ -673,14 +716,9 @@ static int exports(struct report *r, const char *doc, size_t len,
 	if (r->text && !r->quiet && outcome->end != RUN_INTERRUPTED &&
 	    outcome->end != RUN_BROKEN)
 		export_matrix(r->text, &res);
-	if (r->csv && export_csv(r->csv, &res) < 0) {
-		diag_error("--csv %s: write failed", r->csv_path);
+	if (export_to(&r->csv, export_csv, &res) < 0 ||
+	    export_to(&r->markdown, export_markdown, &res) < 0)
 		rc = -1;
-	}
-	if (r->markdown && export_markdown(r->markdown, &res) < 0) {
-		diag_error("--markdown %s: write failed", r->markdown_path);
-		rc = -1;
-	}
 	if (r->report_dir && reportdir_write(r->report_dir, &res, doc, len, err,
 	                                     sizeof(err)) < 0) {
 		diag_error("--report %s: %s", r->report_dir, err);
@@ -694,6 +732,7 @@ int report_finish(struct report *r, const struct plan *plan,
                   const struct cell_result *results,
                   const struct run_outcome *outcome)
 {
+	char err[DIAG_ERR_MAX];
 	size_t len = 0;
 	char *doc;
 	int rc = 0;
@@ -729,9 +768,8 @@ int report_finish(struct report *r, const struct plan *plan,
 		diag_error("%s", outcome->error);
 		break;
 	}
-	if (r->json && (fwrite(doc, 1, len, r->json) != len ||
-	                fflush(r->json) != 0 || ferror(r->json))) {
-		diag_error("--json %s: write failed", r->json_path);
+	if (outfile_write(&r->json, doc, len, err, sizeof(err)) < 0) {
+		diag_error("%s", err);
 		rc = -1;
 	}
 	free(doc);
@@ -744,7 +782,7 @@ int report_saved(const char *results, const char *dir, int force, char *err,
 	struct results res;
 	int rc;
 
-	if (reportdir_check(dir, force, err, errlen) < 0 ||
+	if (reportdir_check(dir, force, NULL, err, errlen) < 0 ||
 	    results_load(&res, results, err, errlen) < 0)
 		return -1;
 	rc = reportdir_write(dir, &res, res.text, res.text_len, err, errlen);
@@ -761,9 +799,11 @@ void report_plan(FILE *out, const struct plan *plan)
 		char params[128];
 
 		report_cell_params(plan, c, params, sizeof(params));
-		fprintf(out, "%s: %s %s: %u repeat%s of %u loop%s (%s)\n",
-		        plan->scn->name, c->spec->label, params, plan->repeat,
+		cell_name(out, plan, c, params);
+		fprintf(out, "%u repeat%s of %u loop%s (", plan->repeat,
 		        plan->repeat == 1 ? "" : "s", plan->loops,
-		        plan->loops == 1 ? "" : "s", c->plugin->path);
+		        plan->loops == 1 ? "" : "s");
+		diag_put(out, c->plugin->path);
+		fputs(")\n", out);
 	}
 }

@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "machine.h"
+#include "outfile.h"
 #include "runner.h"
 
 struct plugin;
@@ -27,14 +28,13 @@ struct run_env {
 
 /* Where a run's report goes. */
 struct report {
-	FILE *text;            /* result lines and comparison; NULL: none */
-	FILE *json;            /* the JSON document; NULL: none */
-	const char *json_path; /* as given: "-" is stdout */
-	int progress;          /* redraw a progress line on stderr */
-	int quiet;             /* the result lines only */
-	FILE *csv, *markdown;  /* --csv, --markdown; NULL: none */
-	const char *csv_path, *markdown_path;
+	FILE *text;   /* result lines and comparison; NULL: none */
+	int progress; /* redraw a progress line on stderr */
+	int quiet;    /* the result lines only */
+	struct outfile json, csv, markdown; /* --json, --csv, --markdown */
+	int json_failed;        /* a rewrite of --json during the run failed */
 	const char *report_dir; /* --report DIR; NULL: none */
+	const struct cell_result *results; /* the run's, as it goes */
 	struct run_env env;
 	double run_started, progress_drawn; /* on clock_now()'s clock */
 };
@@ -46,21 +46,24 @@ struct report_options {
 	const char *markdown_path; /* --markdown FILE, likewise */
 	const char *report_dir;    /* --report DIR; NULL: none */
 	int force;                 /* --force: DIR may hold other things */
+	const char *scenario;      /* the scenario file, never overwritten */
 	int argc;                  /* the command line, for the results */
 	char *const *argv;
 };
 
 /*
  * Open the report of a run: the JSON, CSV and Markdown files, if any
- * (created or truncated now, so that an unwritable one is known before
- * anything runs), and the report directory's check; text on stdout unless
- * one of those goes there, progress when stderr is a terminal and not
- * quiet. 0, or -1 with the reason in err.
+ * (checked now, so that an unwritable one is known before anything runs),
+ * and the report directory's check; text on stdout unless one of those
+ * goes there, progress when stderr is a terminal and not quiet. 0, or -1
+ * with the reason in err.
  */
 int report_open(struct report *r, const struct report_options *o, char *err,
                 size_t errlen);
-/* The sink that reports the cells as the runner runs them. */
-struct run_sink report_sink(struct report *r);
+/* The sink that reports the cells as the runner runs them into results;
+ * the JSON file is rewritten as the run starts and after each cell. */
+struct run_sink report_sink(struct report *r,
+                            const struct cell_result *results);
 /*
  * After the run: the results matrix and the comparison, what ended it
  * early (on stderr), the JSON document, CSV, Markdown and the report

@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <ftw.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,7 +49,20 @@ static int is_report(const char *dir)
 	return lstat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-int reportdir_check(const char *dir, int force, char *err, size_t errlen)
+/* Whether the file is inside dir. */
+static int inside(const char *file, const char *dir)
+{
+	char f[PATH_MAX], d[PATH_MAX];
+	size_t n;
+
+	if (!file || !realpath(file, f) || !realpath(dir, d))
+		return 0;
+	n = strlen(d);
+	return strncmp(f, d, n) == 0 && (f[n] == '/' || d[n - 1] == '/');
+}
+
+int reportdir_check(const char *dir, int force, const char *keep, char *err,
+                    size_t errlen)
 {
 	struct stat st;
 	int entries;
@@ -76,6 +90,13 @@ int reportdir_check(const char *dir, int force, char *err, size_t errlen)
 		         "concbench report; choose another, or --force to "
 		         "replace what it holds",
 		         dir);
+		return -1;
+	}
+	if (entries && inside(keep, dir)) {
+		snprintf(err, errlen,
+		         "--report %s: %s is in it, and a report replaces what "
+		         "the directory holds",
+		         dir, keep);
 		return -1;
 	}
 	return 0;

@@ -17,10 +17,12 @@ struct results;
 
 /*
  * Whether dir can take a report: it does not exist, is empty, holds a
- * concbench report, or force is set. 0, or -1 with why not in err. Called
- * before a run, so a run that could not be reported does not start.
+ * concbench report, or force is set; and the file keep (the scenario;
+ * NULL: none) is not in it. 0, or -1 with why not in err. Called before a
+ * run, so a run that could not be reported does not start.
  */
-int reportdir_check(const char *dir, int force, char *err, size_t errlen);
+int reportdir_check(const char *dir, int force, const char *keep, char *err,
+                    size_t errlen);
 
 /*
  * Write the report of r, whose JSON document is json[0, len), into dir,

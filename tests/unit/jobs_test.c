@@ -187,6 +187,24 @@ static void test_outcomes(void)
 	jobs_record(t, 0, 0, "a new first error");
 	jobs_tally(t, &tally);
 	is_str(tally.first_error, "a new first error", "a new first error");
+
+	/* An error longer than its room, in 2-byte characters: the room
+	 * for 255 bytes ends inside one, which is dropped. */
+	{
+		char error[2 * JOBS_ERROR_MAX + 2];
+		size_t k2;
+		for (k2 = 0; k2 + 2 < sizeof(error); k2 += 2)
+			memcpy(error + k2, "\xc3\xa9", 2);
+		error[k2] = '\0';
+		jobs_reset(t);
+		jobs_record(t, 0, 0, error);
+		jobs_tally(t, &tally);
+		is_int(
+		    strlen(tally.first_error), JOBS_ERROR_MAX - 2,
+		    "a long error is cut before its last, partial character");
+		is_int(memcmp(tally.first_error, error, JOBS_ERROR_MAX - 2), 0,
+		       "and is the error's beginning");
+	}
 	jobs_destroy(t);
 
 	/* A clean count of ok is not enough: 0 twice and 1 never. */
