@@ -317,18 +317,20 @@ static int hex_value(int c)
 
 /*
  * The value of `key` in form-encoded text[0, len) ("a=1&b=2", '+' and
- * %XX decoded), into value (PARAM_MAX bytes and a NUL); the first of
- * several wins. 1 if found, 0 if not, -1 if found but too long.
+ * %XX decoded), into value (PARAM_MAX bytes and a NUL); the last of
+ * several wins, as in a JSON body and in most servers' query parsers.
+ * 1 if found, 0 if not, -1 if (the last) found is too long.
  */
 static int form_find(const char *text, size_t len, const char *key, char *value)
 {
 	const char *end = text + len;
 	size_t key_len = strlen(key);
+	int found = 0;
 
 	while (text < end) {
 		const char *amp = memchr(text, '&', (size_t)(end - text));
 		const char *stop = amp ? amp : end;
-		char name[PARAM_MAX + 1];
+		char name[PARAM_MAX + 1], current[PARAM_MAX + 1];
 		size_t n = 0, v = 0;
 		int in_value = 0, too_long = 0;
 
@@ -353,17 +355,18 @@ static int form_find(const char *text, size_t len, const char *key, char *value)
 			else if (!in_value)
 				n = PARAM_MAX + 1; /* not any key of ours */
 			else if (v < PARAM_MAX)
-				value[v++] = (char)c;
+				current[v++] = (char)c;
 			else
 				too_long = 1;
 		}
 		text = stop + (stop < end);
 		if (n != key_len || memcmp(name, key, n) != 0)
 			continue;
+		memcpy(value, current, v);
 		value[v] = '\0';
-		return too_long ? -1 : 1;
+		found = too_long ? -1 : 1;
 	}
-	return 0;
+	return found;
 }
 
 /* Parameter `key` from form-encoded text into *out, if it is there. */

@@ -952,6 +952,19 @@ static void test_list(void)
 	              &page);
 	ok(n == 0 && strcmp(r.more, "false") == 0,
 	   "list: start=INT64_MAX: [], More: false");
+	n = list_page(sp.port, "", NULL, "start=0&per_page=2&start=10", &r,
+	              &page);
+	ok(n == 2 && strcmp(page.paths[0], all.paths[10]) == 0,
+	   "list: start given twice in a form: the last wins");
+	n = list_page(sp.port, "?start=20&start=10&per_page=3", NULL, "", &r,
+	              &page);
+	ok(n == 3 && strcmp(page.paths[0], all.paths[10]) == 0,
+	   "list: start given twice in the query: the last wins");
+	n = list_page(sp.port, "", "application/json",
+	              "{\"start\": 0, \"start\": 10, \"per_page\": 2}", &r,
+	              &page);
+	ok(n == 2 && strcmp(page.paths[0], all.paths[10]) == 0,
+	   "list: start given twice in JSON: the last wins, as in a form");
 	n = list_page(sp.port, "?start=10&per_page=3", NULL, "", &r, &page);
 	ok(n == 3 && strcmp(page.paths[0], all.paths[10]) == 0 &&
 	       strcmp(r.more, "true") == 0,
