@@ -99,6 +99,14 @@ static const char serve_help[] =
     "      --close-fraction F close the connection in the middle of this\n"
     "                         fraction of responses\n"
     "      --stall-fraction F never answer this fraction of requests\n"
+    "      --max-header-bytes N\n"
+    "                         the most a request's line and headers may\n"
+    "                         take (default 65536; 400 beyond)\n"
+    "      --max-body-bytes N the most a request's body may take (default\n"
+    "                         16777216; 413 beyond)\n"
+    "      --idle-timeout S   close a connection that sends nothing for S\n"
+    "                         seconds while it is read (default 60); never\n"
+    "                         one waiting for its answer\n"
     "  -h, --help             show this help and exit\n"
     "\n"
     "Routes: GET /prices/YYYY-MM-DD (prices), GET and POST /api/list_files\n"
@@ -206,7 +214,10 @@ enum {
 	OPT_LATENCY,
 	OPT_ROUTE_LATENCY,
 	OPT_SEED,
-	OPT_FILES
+	OPT_FILES,
+	OPT_MAX_HEADER_BYTES,
+	OPT_MAX_BODY_BYTES,
+	OPT_IDLE_TIMEOUT
 };
 
 static int parse_latency(const char *opt, const char *text,
@@ -258,6 +269,9 @@ static int parse_serve(int argc, char **argv, struct cli_options *o)
 	    {"fail-status", required_argument, NULL, OPT_FAIL_STATUS},
 	    {"close-fraction", required_argument, NULL, OPT_CLOSE_FRACTION},
 	    {"stall-fraction", required_argument, NULL, OPT_STALL_FRACTION},
+	    {"max-header-bytes", required_argument, NULL, OPT_MAX_HEADER_BYTES},
+	    {"max-body-bytes", required_argument, NULL, OPT_MAX_BODY_BYTES},
+	    {"idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0}};
 	uint64_t v = 0;
@@ -330,6 +344,25 @@ static int parse_serve(int argc, char **argv, struct cli_options *o)
 			                 599, &v))
 				return EXIT_USAGE;
 			o->serve.fail_status = (unsigned)v;
+			break;
+		case OPT_MAX_HEADER_BYTES:
+			if (parse_number("serve: --max-header-bytes", optarg,
+			                 SERVER_MIN_HEADER_BYTES,
+			                 SERVER_MAX_LIMIT_BYTES, &v))
+				return EXIT_USAGE;
+			o->serve.max_header_bytes = (size_t)v;
+			break;
+		case OPT_MAX_BODY_BYTES:
+			if (parse_number("serve: --max-body-bytes", optarg, 1,
+			                 SERVER_MAX_LIMIT_BYTES, &v))
+				return EXIT_USAGE;
+			o->serve.max_body_bytes = (size_t)v;
+			break;
+		case OPT_IDLE_TIMEOUT:
+			if (parse_number("serve: --idle-timeout", optarg, 1,
+			                 SERVER_MAX_IDLE_S, &v))
+				return EXIT_USAGE;
+			o->serve.idle_s = (unsigned)v;
 			break;
 		case 'h':
 			fputs(serve_help, stdout);

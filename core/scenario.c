@@ -164,11 +164,44 @@ static int parse_routes(struct schema *s, const struct ynode *n,
 	return 0;
 }
 
+/* limits: {header_bytes, body_bytes, idle_s} of a request */
+static int parse_limits(struct schema *s, const struct ynode *n,
+                        struct server_config *cfg)
+{
+	static const char *const keys[] = {"header_bytes", "body_bytes",
+	                                   "idle_s", NULL};
+	const struct ynode *v;
+	uint64_t number;
+
+	if (schema_expect_kind(s, n, YNODE_MAPPING, "limits") < 0 ||
+	    schema_check_keys(s, n, keys, "limits") < 0)
+		return -1;
+	if ((v = yamldoc_get(n, "header_bytes"))) {
+		if (schema_get_uint(s, v, "header_bytes",
+		                    SERVER_MIN_HEADER_BYTES,
+		                    SERVER_MAX_LIMIT_BYTES, &number) < 0)
+			return -1;
+		cfg->max_header_bytes = (size_t)number;
+	}
+	if ((v = yamldoc_get(n, "body_bytes"))) {
+		if (schema_get_uint(s, v, "body_bytes", 1,
+		                    SERVER_MAX_LIMIT_BYTES, &number) < 0)
+			return -1;
+		cfg->max_body_bytes = (size_t)number;
+	}
+	if ((v = yamldoc_get(n, "idle_s")) &&
+	    schema_get_unsigned(s, v, "idle_s", 1, SERVER_MAX_IDLE_S,
+	                        &cfg->idle_s) < 0)
+		return -1;
+	return 0;
+}
+
 static int parse_server(struct schema *s, const struct ynode *n,
                         struct scenario *scn)
 {
-	static const char *const keys[] = {
-	    "latency", "body_bytes", "faults", "seed", "files", "routes", NULL};
+	static const char *const keys[] = {"latency", "body_bytes", "faults",
+	                                   "seed",    "files",      "routes",
+	                                   "limits",  NULL};
 	const struct ynode *v;
 	uint64_t number;
 	size_t i, count;
@@ -209,6 +242,9 @@ static int parse_server(struct schema *s, const struct ynode *n,
 		return -1;
 	if ((v = yamldoc_get(n, "routes")) &&
 	    parse_routes(s, v, &scn->server) < 0)
+		return -1;
+	if ((v = yamldoc_get(n, "limits")) &&
+	    parse_limits(s, v, &scn->server) < 0)
 		return -1;
 	if ((v = yamldoc_get(n, "faults")))
 		return parse_faults(s, v, &scn->server);

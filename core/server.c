@@ -756,6 +756,16 @@ static int server_setup(struct server *srv, const struct server_config *cfg,
 	                   EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
 	                   EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE |
 	                   EVHTTP_REQ_CONNECT | EVHTTP_REQ_PATCH);
+	/* libevent answers a request over a limit itself: 400 for its
+	 * headers (it knows no 431), 413 for its body. Its timeout closes a
+	 * connection that sends nothing for idle_s while it is read (idle
+	 * between requests, or stuck in its headers or body); while the
+	 * server delays an answer nothing is read, so no latency is cut. */
+	evhttp_set_max_headers_size(srv->http,
+	                            (ev_ssize_t)serverconf_header_bytes(cfg));
+	evhttp_set_max_body_size(srv->http,
+	                         (ev_ssize_t)serverconf_body_bytes(cfg));
+	evhttp_set_timeout(srv->http, (int)serverconf_idle_s(cfg));
 	evhttp_set_gencb(srv->http, on_request, srv);
 	return listen_local(srv, cfg->port, port, err, errlen);
 nomem:

@@ -22,6 +22,23 @@ unsigned serverconf_fail_status(const struct server_config *cfg)
 	return cfg->fail_status ? cfg->fail_status : 500;
 }
 
+size_t serverconf_header_bytes(const struct server_config *cfg)
+{
+	return cfg->max_header_bytes ? cfg->max_header_bytes
+	                             : SERVER_DEFAULT_HEADER_BYTES;
+}
+
+size_t serverconf_body_bytes(const struct server_config *cfg)
+{
+	return cfg->max_body_bytes ? cfg->max_body_bytes
+	                           : SERVER_DEFAULT_REQUEST_BODY_BYTES;
+}
+
+unsigned serverconf_idle_s(const struct server_config *cfg)
+{
+	return cfg->idle_s ? cfg->idle_s : SERVER_DEFAULT_IDLE_S;
+}
+
 int serverconf_check(const struct server_config *cfg, char *err, size_t errlen)
 {
 	unsigned status = serverconf_fail_status(cfg);
@@ -35,6 +52,19 @@ int serverconf_check(const struct server_config *cfg, char *err, size_t errlen)
 	if (cfg->files > SERVER_MAX_FILES) {
 		snprintf(err, errlen, "%u files is more than %u", cfg->files,
 		         SERVER_MAX_FILES);
+		return -1;
+	}
+	if (serverconf_header_bytes(cfg) < SERVER_MIN_HEADER_BYTES ||
+	    serverconf_header_bytes(cfg) > SERVER_MAX_LIMIT_BYTES ||
+	    serverconf_body_bytes(cfg) > SERVER_MAX_LIMIT_BYTES ||
+	    serverconf_idle_s(cfg) > SERVER_MAX_IDLE_S) {
+		snprintf(err, errlen,
+		         "limits out of range: header bytes %zu (%u to %u), "
+		         "body bytes %zu (1 to %u), idle %u s (1 to %u)",
+		         serverconf_header_bytes(cfg), SERVER_MIN_HEADER_BYTES,
+		         SERVER_MAX_LIMIT_BYTES, serverconf_body_bytes(cfg),
+		         SERVER_MAX_LIMIT_BYTES, serverconf_idle_s(cfg),
+		         SERVER_MAX_IDLE_S);
 		return -1;
 	}
 	if (!fraction_ok("fail", cfg->fail_fraction, err, errlen) ||

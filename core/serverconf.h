@@ -19,7 +19,19 @@
 #define SERVER_DEFAULT_FILES 25
 #define SERVER_MAX_FILES 1000000
 
-/* All zero: an ephemeral port, no latency, an empty body, no faults. */
+/* What one request may send and how long a connection may stay silent:
+ * the defaults fit every route and any request a scenario makes; a
+ * connection waiting for its answer is never timed out, however long the
+ * latency model delays it. */
+#define SERVER_DEFAULT_HEADER_BYTES (64u * 1024)
+#define SERVER_DEFAULT_REQUEST_BODY_BYTES (16u * 1024 * 1024)
+#define SERVER_DEFAULT_IDLE_S 60u
+#define SERVER_MIN_HEADER_BYTES 1024u
+#define SERVER_MAX_LIMIT_BYTES (1u << 30)
+#define SERVER_MAX_IDLE_S 86400u
+
+/* All zero: an ephemeral port, no latency, an empty body, no faults, the
+ * default limits. */
 struct server_config {
 	unsigned port;               /* 0: an ephemeral port */
 	struct latency_spec latency; /* of every route without its own */
@@ -33,10 +45,19 @@ struct server_config {
 	unsigned fail_status;  /* 0: 500; else 200..599 */
 	double close_fraction; /* closed in the middle of the response */
 	double stall_fraction; /* never answered */
+	/* 0: the SERVER_DEFAULT_ of each */
+	size_t max_header_bytes; /* request line and headers; 400 beyond */
+	size_t max_body_bytes;   /* a request's body; 413 beyond */
+	unsigned idle_s;         /* a silent connection is closed after it */
 };
 
 /* 0 if cfg is in range, else -1 with what is not in err. */
 int serverconf_check(const struct server_config *cfg, char *err, size_t errlen);
+
+/* The limits in force: the configured ones, or their defaults. */
+size_t serverconf_header_bytes(const struct server_config *cfg);
+size_t serverconf_body_bytes(const struct server_config *cfg);
+unsigned serverconf_idle_s(const struct server_config *cfg);
 
 /* The status of the fault answers: fail_status, or its default. */
 unsigned serverconf_fail_status(const struct server_config *cfg);
