@@ -90,6 +90,9 @@ void diag_line(const char *msg)
 }
 
 static void diag_vprint(const char *kind, const char *fmt, va_list ap)
+    CB_PRINTF(2, 0);
+
+static void diag_vprint(const char *kind, const char *fmt, va_list ap)
 {
 	char msg[4 * DIAG_ERR_MAX];
 

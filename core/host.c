@@ -395,6 +395,9 @@ static const char *host_option_string(struct concbench_host *pub,
 }
 
 static void host_log(struct concbench_host *pub, enum concbench_log_level level,
+                     const char *fmt, ...) CB_PRINTF(3, 4);
+
+static void host_log(struct concbench_host *pub, enum concbench_log_level level,
                      const char *fmt, ...)
 {
 	static const char *const names[] = {"error", "warning", "info",

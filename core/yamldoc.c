@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <yaml.h>
 
+#include "diag.h"
 #include "sha256.h"
 
 /* Scenario files are small; deeper nesting than this is a mistake. */
@@ -32,6 +33,9 @@ struct loader {
 	size_t errlen;
 	int failed;
 };
+
+static void loader_error(struct loader *ld, const yaml_mark_t *mark,
+                         const char *fmt, ...) CB_PRINTF(3, 4);
 
 static void loader_error(struct loader *ld, const yaml_mark_t *mark,
                          const char *fmt, ...)
