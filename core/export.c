@@ -144,6 +144,20 @@ static void md_text(FILE *out, const char *s)
 	}
 }
 
+/* " X |": a figure of a cell (%.3g, or with two decimals), "-" if it
+ * has none. */
+static void md_number(FILE *out, double x, int two_decimals)
+{
+	fputc(' ', out);
+	if (isnan(x))
+		fputc('-', out);
+	else if (two_decimals)
+		fprintf(out, "%.2f", x);
+	else
+		fprintf(out, "%.3g", x);
+	fputs(" |", out);
+}
+
 int export_markdown(FILE *out, const struct results *r)
 {
 	char buf[160], t[32];
@@ -196,24 +210,34 @@ int export_markdown(FILE *out, const struct results *r)
 			stats_format_time(c->best_s, t, sizeof(t));
 			fprintf(out, " | %s |", t);
 		}
-		fprintf(out, " %.3g | %.3g | %.3g | %.3g | %.3g |", c->p50_ms,
-		        c->p90_ms, c->p99_ms, c->max_ms, c->cpu_us_per_request);
-		stats_format_bytes((uint64_t)c->peak_rss_bytes, t, sizeof(t));
-		fprintf(out, " %s | %.3g |", t, c->connections_per_loop);
+		md_number(out, c->p50_ms, 0);
+		md_number(out, c->p90_ms, 0);
+		md_number(out, c->p99_ms, 0);
+		md_number(out, c->max_ms, 0);
+		md_number(out, c->cpu_us_per_request, 0);
+		export_format_bytes(c->peak_rss_bytes, t, sizeof(t));
+		fprintf(out, " %s |", t);
+		md_number(out, c->connections_per_loop, 0);
 		if (isnan(c->setup_s))
 			fputs(" - |", out);
 		else {
 			stats_format_duration(c->setup_s, t, sizeof(t));
 			fprintf(out, " %s |", t);
 		}
-		if (isnan(c->efficiency))
-			fputs(" - | ", out);
-		else
-			fprintf(out, " %.2f | ", c->efficiency);
+		md_number(out, c->efficiency, 1);
+		fputc(' ', out);
 		md_text(out, c->status);
 		fputs(" |\n", out);
 	}
 	return done(out);
+}
+
+void export_format_bytes(double bytes, char *buf, size_t len)
+{
+	if (isnan(bytes))
+		snprintf(buf, len, "-");
+	else
+		stats_format_bytes((uint64_t)bytes, buf, len);
 }
 
 int export_matrix(FILE *out, const struct results *r)

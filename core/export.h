@@ -26,6 +26,9 @@ int export_markdown(FILE *out, const struct results *r);
  * aligned, the fastest of each row marked with '*'; nothing for a run of
  * one strategy. */
 int export_matrix(FILE *out, const struct results *r);
+
+/* "4.35 MiB", or "-" for a size that is not known (NaN). */
+void export_format_bytes(double bytes, char *buf, size_t len);
 int export_mprof(FILE *out, const struct results *r,
                  const struct result_cell *c);
 int export_hgrm(FILE *out, const struct result_cell *c);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "export.h"
 #include "json.h"
 #include "plots.h"
 #include "results.h"
@@ -194,7 +195,7 @@ static void cells(FILE *out, const struct results *r)
 		number_cell(out, 3, c->p99_ms);
 		number_cell(out, 3, c->max_ms);
 		number_cell(out, 3, c->cpu_us_per_request);
-		stats_format_bytes((uint64_t)c->peak_rss_bytes, t, sizeof(t));
+		export_format_bytes(c->peak_rss_bytes, t, sizeof(t));
 		fprintf(out, "<td>%s</td>", t);
 		number_cell(out, 3, c->connections_per_loop);
 		number_cell(out, 6, c->requests_per_s);

@@ -8,6 +8,7 @@
 #include "results.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,16 @@ static double member(const struct json_value *cell, const char *obj,
                      const char *key)
 {
 	return json_number(json_get(json_get(cell, obj), key));
+}
+
+/* A member that counts something: an integer from 0 to max, else NaN (it
+ * is absent, null, or not such a number: a results file may have been
+ * written by hand). */
+static double count(const struct json_value *cell, const char *key, double max)
+{
+	double x = num(cell, key);
+
+	return x >= 0 && x <= max && x == floor(x) ? x : NAN;
 }
 
 static void same_or_varies(struct results *r, const char *latency)
@@ -109,16 +120,20 @@ static int read_cell(struct results *r, const struct json_value *v, size_t i,
 	    json_str(urls) && strcmp(json_str(urls), "discovered") == 0;
 	c->urls = json_number(urls);
 	if (!c->strategy || !c->status || (!c->discovered && isnan(c->urls)) ||
-	    isnan(num(v, "concurrency"))) {
+	    isnan(count(v, "concurrency", UINT_MAX))) {
 		snprintf(err, errlen,
 		         "cell %zu lacks a strategy, status, urls or "
-		         "concurrency",
+		         "concurrency (an integer)",
 		         i + 1);
 		return -1;
 	}
-	c->concurrency = (unsigned)num(v, "concurrency");
-	c->repeat = (unsigned)num(v, "repeat");
-	c->loops = (unsigned)num(v, "loops");
+	c->concurrency = (unsigned)count(v, "concurrency", UINT_MAX);
+	c->repeat = isnan(count(v, "repeat", UINT_MAX))
+	                ? 0
+	                : (unsigned)count(v, "repeat", UINT_MAX);
+	c->loops = isnan(count(v, "loops", UINT_MAX))
+	               ? 0
+	               : (unsigned)count(v, "loops", UINT_MAX);
 	c->ok = strcmp(c->status, "ok") == 0;
 	c->times_s = json_get(v, "times_s");
 	best = times_range(c->times_s, &c->min_s, &c->max_s);
@@ -128,7 +143,7 @@ static int read_cell(struct results *r, const struct json_value *v, size_t i,
 	c->stdev_s = num(v, "stdev_s");
 	c->requests_per_s = num(v, "requests_per_s");
 	c->cpu_us_per_request = num(v, "cpu_us_per_request");
-	c->peak_rss_bytes = num(v, "peak_rss_bytes");
+	c->peak_rss_bytes = count(v, "peak_rss_bytes", 0x1p62);
 	c->connections_per_loop = num(v, "connections_per_loop");
 	c->setup_s = json_number(json_item(json_get(v, "setup_s"), best));
 	c->efficiency = num(v, "efficiency");

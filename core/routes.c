@@ -323,9 +323,13 @@ static int hex_value(int c)
  */
 static int form_find(const char *text, size_t len, const char *key, char *value)
 {
-	const char *end = text + len;
+	const char *end;
 	size_t key_len = strlen(key);
 	int found = 0;
+
+	if (!text)
+		return 0; /* no query string: NULL + 0 is undefined in C */
+	end = text + len;
 
 	while (text < end) {
 		const char *amp = memchr(text, '&', (size_t)(end - text));
