@@ -10,14 +10,13 @@
 #include "urlset.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
+
+#include "regfile.h"
 
 static const struct {
 	const char *name;
@@ -339,36 +338,19 @@ static char *trim(char *s)
 	return s;
 }
 
-/* path if it is a regular file of at most URLSET_FILE_MAX bytes; a FIFO
- * or a device is refused before anything is read from it. */
+/* path if it is a regular file of at most URLSET_FILE_MAX bytes. */
 static FILE *open_url_file(const char *path, char *err, size_t errlen)
 {
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	struct stat st;
-	FILE *f;
+	const char *what;
+	FILE *f = regfile_open(path, URLSET_FILE_MAX, &what);
 
-	if (fd < 0) {
+	if (!f && !what)
 		snprintf(err, errlen, "%s", strerror(errno));
-		return NULL;
-	}
-	if (fstat(fd, &st) < 0) {
-		snprintf(err, errlen, "%s", strerror(errno));
-		close(fd);
-		return NULL;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_size > URLSET_FILE_MAX) {
-		snprintf(err, errlen, "%s",
-		         S_ISDIR(st.st_mode)    ? "a directory, not a file"
-		         : !S_ISREG(st.st_mode) ? "not a regular file"
-		                                : "larger than 1 GiB");
-		close(fd);
-		return NULL;
-	}
-	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-	if (!(f = fdopen(fd, "r"))) {
-		snprintf(err, errlen, "%s", strerror(errno));
-		close(fd);
-	}
+	else if (!f && strcmp(what, "too large") == 0)
+		snprintf(err, errlen,
+		         "larger than 1 GiB, the most it may hold");
+	else if (!f)
+		snprintf(err, errlen, "%s, not a file of URLs", what);
 	return f;
 }
 

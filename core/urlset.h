@@ -95,7 +95,8 @@ size_t urlset_format(const struct urlset *set, const char *base, uint64_t index,
  * URL per line; blank lines and lines whose first
  * non-blank character is '#' are skipped, and blanks around a URL are
  * trimmed. Returns 0 with malloc'ed arrays of the URLs and of their
- * 1-based line numbers (count in *len), or -1 with errno's text in err.
+ * 1-based line numbers (count in *len), or -1 with why in err (errno's
+ * text, or what the file is instead of a regular one).
  */
 int urlset_read_file(const char *path, char ***urls, unsigned **lines,
                      size_t *len, char *err, size_t errlen);

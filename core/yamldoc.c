@@ -9,16 +9,14 @@
 #include "yamldoc.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <yaml.h>
 
 #include "diag.h"
+#include "regfile.h"
 #include "sha256.h"
 
 /* Scenario files are small; deeper nesting than this is a mistake. */
@@ -349,38 +347,16 @@ static int read_hashed(void *arg, unsigned char *buf, size_t size, size_t *got)
 	return !ferror(ld->file);
 }
 
-/* The file, if it is a regular one: a directory, a FIFO or a device is
- * refused before a byte is read (a FIFO would block the open for ever,
- * hence O_NONBLOCK until it is known to be a file). */
+/* The file, if it is a regular one (regfile.h). */
 static FILE *open_regular(const char *path, struct loader *ld)
 {
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	struct stat st;
-	FILE *f;
+	const char *what;
+	FILE *f = regfile_open(path, 0, &what);
 
-	if (fd < 0) {
+	if (!f && what)
+		loader_error(ld, NULL, "%s, not a scenario file", what);
+	else if (!f)
 		loader_error(ld, NULL, "cannot open: %s", strerror(errno));
-		return NULL;
-	}
-	if (fstat(fd, &st) < 0) {
-		loader_error(ld, NULL, "cannot read: %s", strerror(errno));
-		close(fd);
-		return NULL;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		loader_error(ld, NULL, "%s, not a scenario file",
-		             S_ISDIR(st.st_mode)    ? "a directory"
-		             : S_ISFIFO(st.st_mode) ? "a FIFO"
-		                                    : "a device or socket");
-		close(fd);
-		return NULL;
-	}
-	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-	f = fdopen(fd, "rb");
-	if (!f) {
-		loader_error(ld, NULL, "cannot read: %s", strerror(errno));
-		close(fd);
-	}
 	return f;
 }
 

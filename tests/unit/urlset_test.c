@@ -578,11 +578,12 @@ static void test_read_file(void)
 	strcpy(err, "");
 	is_int(urlset_read_file("/", &urls, &lines, &n, err, sizeof(err)), -1,
 	       "a directory is refused");
-	is_str(err, "a directory, not a file", "saying so");
+	is_str(err, "a directory, not a file of URLs", "saying so");
 	is_int(
 	    urlset_read_file("/dev/zero", &urls, &lines, &n, err, sizeof(err)),
 	    -1, "a device is refused");
-	is_str(err, "not a regular file", "before reading it");
+	is_str(err, "a device or socket, not a file of URLs",
+	       "before reading it");
 	is_int(n, 999, "len untouched");
 
 	/* A FIFO that no one writes to would block the read for ever. */
@@ -592,7 +593,7 @@ static void test_read_file(void)
 		is_int(
 		    urlset_read_file(path, &urls, &lines, &n, err, sizeof(err)),
 		    -1, "a FIFO is refused");
-		is_str(err, "not a regular file",
+		is_str(err, "a FIFO, not a file of URLs",
 		       "without waiting for a writer");
 		unlink(path);
 	}
