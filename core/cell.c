@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -33,6 +34,7 @@
 #include "loader.h"
 #include "plan.h"
 #include "proctree.h"
+#include "scenario.h"
 #include "subproc.h"
 #include "timeline.h"
 
@@ -55,15 +57,18 @@ struct repeat_record {
 	uint64_t connections, ctx_voluntary, ctx_involuntary;
 };
 
+/* What the measurement child is doing. */
+enum child_phase { PHASE_INIT, PHASE_RUN, PHASE_HOST, PHASE_FINI, PHASE_DONE };
+
 struct cell_shared {
 	size_t mapped;
 	_Atomic unsigned repeats_done;
 	_Atomic unsigned at_repeat, at_loop; /* where the child is */
+	_Atomic int phase;                   /* enum child_phase */
 	int bad_loop;                        /* an unclean loop was seen */
-	int plugin_failed;                   /* run() returned nonzero */
-	struct loop_tally bad_tally;
-	struct repeat_record bad;      /* counted in the totals */
-	char failure[CELL_STATUS_MAX]; /* set before _exit(3) */
+	char bad_status[CELL_STATUS_MAX];    /* why, where */
+	struct repeat_record bad;            /* counted in the totals */
+	char failure[CELL_STATUS_MAX];       /* set before _exit(3) */
 	/* Every request's latency, recorded by the host in the child and
 	 * in the workers it forks. */
 	struct histogram latency_ok, latency_failed;
@@ -113,6 +118,9 @@ static void child_setup(pid_t parent)
 
 	if (subproc_detach(parent, SIGKILL) < 0)
 		_exit(3);
+	/* Orphans of the strategy's processes come back to the child, even
+	 * those that left its process group: none outlives the cell. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		signal(sigs[i], SIG_DFL);
 	/*
@@ -193,6 +201,143 @@ static void add_loop(struct repeat_record *rec, const struct loop_tally *t,
 		rec->failures[k] += t->failures[k];
 }
 
+/* Appends like snprintf at buf + *used. */
+static void append(char *buf, size_t len, size_t *used, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void append(char *buf, size_t len, size_t *used, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*used >= len)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *used, len - *used, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		*used += (size_t)n;
+	if (*used >= len)
+		diag_cut_utf8(buf);
+}
+
+/* "; missing: job 1 (URL), job 3 (URL), and 5 more" */
+static void name_jobs(const struct host *host, const char *what, uint64_t count,
+                      const uint64_t *first, char *buf, size_t len,
+                      size_t *used)
+{
+	char url[512];
+	uint64_t i;
+
+	if (count)
+		append(buf, len, used, "; %s:", what);
+	for (i = 0; i < count && i < JOBS_NAMED; i++) {
+		host_job_url(host, first[i], url, sizeof(url));
+		append(buf, len, used, "%s job %" PRIu64 " (%s)", i ? "," : "",
+		       first[i], url);
+	}
+	if (count > JOBS_NAMED)
+		append(buf, len, used, ", and %" PRIu64 " more",
+		       count - JOBS_NAMED);
+}
+
+/* "repeat 1: 25 ok, 5 failed (status 5), 0 missing, 0 duplicated; ..." */
+static void describe_loop(const struct host *host, const struct loop_tally *t,
+                          int plugin_failed, const char *where, char *buf,
+                          size_t len)
+{
+	size_t used = 0, k;
+	int first = 1;
+
+	append(buf, len, &used, "%s%s: %" PRIu64 " ok, %" PRIu64 " failed",
+	       plugin_failed ? "strategy failed in " : "", where, t->ok,
+	       t->failed);
+	for (k = 0; k < JOB_FAIL_KINDS; k++) {
+		if (!t->failures[k])
+			continue;
+		append(buf, len, &used, "%s%s %" PRIu64, first ? " (" : ", ",
+		       jobs_failure_name((enum job_failure)k), t->failures[k]);
+		first = 0;
+	}
+	append(buf, len, &used,
+	       "%s, %" PRIu64 " missing, %" PRIu64 " duplicated",
+	       first ? "" : ")", t->missing, t->duplicated);
+	if (t->x_missing || t->x_duplicated)
+		append(buf, len, &used,
+		       "; x of %" PRIu64 ": %" PRIu64 " never seen, %" PRIu64
+		       " seen twice or more",
+		       t->x_total, t->x_missing, t->x_duplicated);
+	name_jobs(host, "missing", t->missing, t->missing_first, buf, len,
+	          &used);
+	name_jobs(host, "duplicated", t->duplicated, t->duplicated_first, buf,
+	          len, &used);
+	if (t->first_error[0])
+		append(buf, len, &used, "; first error: %s", t->first_error);
+}
+
+/* Kill and reap whatever the strategy's processes left: the child is their
+ * subreaper, so each round finds the orphans of the last. How many, and
+ * the first in *first. */
+static unsigned reap_leftovers(pid_t *first)
+{
+	unsigned killed = 0, round;
+	pid_t kids[64];
+	int n, i;
+
+	for (round = 0; round < 1000; round++) {
+		if ((n = proctree_children(getpid(), kids, 64)) <= 0)
+			break;
+		for (i = 0; i < n; i++) {
+			if (killed++ == 0)
+				*first = kids[i];
+			kill(kids[i], SIGKILL);
+		}
+		for (i = 0; i < n; i++)
+			subproc_wait(kids[i], NULL, 0);
+	}
+	return killed;
+}
+
+/* "repeat 2" or "repeat 2, loop 3": where the child is. */
+static void describe_where(const struct cell_shared *sh, unsigned loops,
+                           char *buf, size_t len)
+{
+	unsigned r = atomic_load(&sh->at_repeat) + 1;
+
+	if (loops > 1)
+		snprintf(buf, len, "repeat %u, loop %u", r,
+		         atomic_load(&sh->at_loop) + 1);
+	else
+		snprintf(buf, len, "repeat %u", r);
+}
+
+/* The first thing wrong with the loop just run, into buf; 0 if none. */
+static int judge_loop(struct host *host, const struct loop_tally *t, int rc,
+                      unsigned concurrency, const char *where, char *buf,
+                      size_t len)
+{
+	const char *broken = host_contract_broken(host);
+	pid_t first = 0;
+	unsigned left = reap_leftovers(&first);
+
+	if (broken)
+		snprintf(buf, len, "%s: %s", where, broken);
+	else if (t->max_in_flight > concurrency)
+		snprintf(buf, len,
+		         "%s: strategy exceeded concurrency %u: %" PRIu64
+		         " transfers in flight",
+		         where, concurrency, t->max_in_flight);
+	else if (left)
+		snprintf(buf, len,
+		         "%s: strategy left %u process%s running after run() "
+		         "returned (pid %d)",
+		         where, left, left == 1 ? "" : "es", (int)first);
+	else if (rc != 0 || !jobs_tally_clean(t))
+		describe_loop(host, t, rc != 0, where, buf, len);
+	else
+		return 0;
+	return -1;
+}
+
 /* The measurement process: never returns. */
 static void __attribute__((noreturn))
 cell_child(const struct plan *plan, const struct cell *cell,
@@ -213,7 +358,9 @@ cell_child(const struct plan *plan, const struct cell *cell,
 	struct concbench_host *services;
 	struct host *host;
 	void *state = NULL;
-	char err[DIAG_ERR_MAX];
+	char err[DIAG_ERR_MAX], where[64];
+	const char *broken;
+	pid_t left;
 	unsigned r, l;
 
 	host = host_new(&hc, err, sizeof(err));
@@ -234,17 +381,21 @@ cell_child(const struct plan *plan, const struct cell *cell,
 			atomic_store(&sh->at_repeat, r);
 			atomic_store(&sh->at_loop, l);
 			host_loop_begin(host);
+			atomic_store(&sh->phase, PHASE_RUN);
 			cpu_now(&run.before);
 			run.start_ns = clock_now_ns();
 			rc = desc->run(services, state);
 			run.end_ns = clock_now_ns();
 			cpu_now(&run.after);
+			atomic_store(&sh->phase, PHASE_HOST);
+			host_loop_end(host);
 			host_loop_tally(host, &tally);
 			add_loop(&rec, &tally, &run);
-			if (rc != 0 || !jobs_tally_clean(&tally)) {
+			describe_where(sh, plan->loops, where, sizeof(where));
+			if (judge_loop(host, &tally, rc, cell->concurrency,
+			               where, sh->bad_status,
+			               sizeof(sh->bad_status)) < 0) {
 				sh->bad_loop = 1;
-				sh->plugin_failed = rc != 0;
-				sh->bad_tally = tally;
 				sh->bad = rec;
 				break;
 			}
@@ -254,9 +405,17 @@ cell_child(const struct plan *plan, const struct cell *cell,
 		sh->repeats[r] = rec;
 		atomic_store(&sh->repeats_done, r + 1);
 	}
+	atomic_store(&sh->phase, PHASE_FINI);
 	if (desc->fini)
 		desc->fini(services, state);
+	/* What broke the contract after the last loop was judged. */
+	if (!sh->bad_loop && (broken = host_contract_broken(host))) {
+		snprintf(sh->bad_status, sizeof(sh->bad_status), "%s", broken);
+		sh->bad_loop = 1;
+	}
+	reap_leftovers(&left);
 	host_free(host);
+	atomic_store(&sh->phase, PHASE_DONE);
 	/* _exit: the parent's stdio buffers and atexit handlers are not ours */
 	_exit(0);
 }
@@ -282,6 +441,44 @@ static void wait_a_little(int pidfd, int ms)
 	}
 }
 
+/*
+ * Whether the loop has stalled: no result for longer than any request may
+ * take twice over (2 x timeout_ms), and 5 s to spare, while run() runs
+ * and jobs remain. A result, or a new loop, restarts the clock.
+ */
+struct stall_watch {
+	double limit_s, since;
+	unsigned repeat, loop;
+	uint64_t done;
+};
+
+static void stall_watch_init(struct stall_watch *w, double timeout_s,
+                             double now)
+{
+	memset(w, 0, sizeof(*w));
+	w->limit_s = 2 * timeout_s + 5;
+	w->since = now;
+}
+
+static int stalled(struct stall_watch *w, const struct cell_shared *sh,
+                   double now)
+{
+	unsigned repeat = atomic_load(&sh->at_repeat);
+	unsigned loop = atomic_load(&sh->at_loop);
+	uint64_t done = atomic_load(&sh->progress.done);
+
+	if (atomic_load(&sh->phase) != PHASE_RUN || repeat != w->repeat ||
+	    loop != w->loop || done != w->done ||
+	    done >= atomic_load(&sh->progress.jobs)) {
+		w->repeat = repeat;
+		w->loop = loop;
+		w->done = done;
+		w->since = now;
+		return 0;
+	}
+	return now - w->since > w->limit_s;
+}
+
 /* Kill the child's process group, then reap the child. */
 static void kill_cell(pid_t pid, int *status, struct rusage *ru)
 {
@@ -291,80 +488,34 @@ static void kill_cell(pid_t pid, int *status, struct rusage *ru)
 		;
 }
 
-/* Appends like snprintf at buf + *used. */
-static void append(char *buf, size_t len, size_t *used, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static void append(char *buf, size_t len, size_t *used, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (*used >= len)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(buf + *used, len - *used, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		*used += (size_t)n;
-	if (*used >= len)
-		diag_cut_utf8(buf);
-}
-
-/* "repeat 1: 25 ok, 5 failed (status 5), 0 missing, 0 duplicated; ..." */
-static void describe_loop(const struct loop_tally *t, int plugin_failed,
-                          const char *where, char *buf, size_t len)
-{
-	size_t used = 0, k;
-	int first = 1;
-
-	append(buf, len, &used, "%s%s: %" PRIu64 " ok, %" PRIu64 " failed",
-	       plugin_failed ? "strategy failed in " : "", where, t->ok,
-	       t->failed);
-	for (k = 0; k < JOB_FAIL_KINDS; k++) {
-		if (!t->failures[k])
-			continue;
-		append(buf, len, &used, "%s%s %" PRIu64, first ? " (" : ", ",
-		       jobs_failure_name((enum job_failure)k), t->failures[k]);
-		first = 0;
-	}
-	append(buf, len, &used,
-	       "%s, %" PRIu64 " missing, %" PRIu64 " duplicated",
-	       first ? "" : ")", t->missing, t->duplicated);
-	if (t->x_missing || t->x_duplicated)
-		append(buf, len, &used,
-		       "; x of %" PRIu64 ": %" PRIu64 " never seen, %" PRIu64
-		       " seen twice or more",
-		       t->x_total, t->x_missing, t->x_duplicated);
-	if (t->first_error[0])
-		append(buf, len, &used, "; first error: %s", t->first_error);
-}
-
 /* Why the child ended as it did; 1 if it measured every repeat cleanly. */
 static int describe_end(const struct cell_shared *sh, int status,
                         unsigned loops, char *buf, size_t len)
 {
-	unsigned r = atomic_load(&sh->at_repeat) + 1;
-	unsigned l = atomic_load(&sh->at_loop) + 1;
+	int phase = atomic_load(&sh->phase);
 	char where[64];
 
-	if (loops > 1)
-		snprintf(where, sizeof(where), "repeat %u, loop %u", r, l);
+	if (phase == PHASE_INIT || phase == PHASE_FINI)
+		snprintf(where, sizeof(where), "%s",
+		         phase == PHASE_INIT ? "init()" : "fini()");
 	else
-		snprintf(where, sizeof(where), "repeat %u", r);
+		describe_where(sh, loops, where, sizeof(where));
 	if (WIFSIGNALED(status)) {
 		snprintf(buf, len, "crashed: killed by signal %d (%s) in %s",
 		         WTERMSIG(status), strsignal(WTERMSIG(status)), where);
-	} else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
-		if (sh->failure[0])
-			snprintf(buf, len, "%s", sh->failure);
-		else
-			snprintf(buf, len,
-			         "crashed: measurement process exited with "
-			         "status %d in %s",
-			         WEXITSTATUS(status), where);
+	} else if (WEXITSTATUS(status) != 0 && sh->failure[0]) {
+		snprintf(buf, len, "%s", sh->failure);
+	} else if (phase == PHASE_HOST) {
+		snprintf(buf, len,
+		         "crashed: measurement process exited with status %d "
+		         "in %s",
+		         WEXITSTATUS(status), where);
+	} else if (phase != PHASE_DONE) {
+		/* The strategy called exit(), or _exit(), in the child. */
+		snprintf(buf, len, "strategy exited (status %d) during %s",
+		         WEXITSTATUS(status), where);
 	} else if (sh->bad_loop) {
-		describe_loop(&sh->bad_tally, sh->plugin_failed, where, buf,
-		              len);
+		snprintf(buf, len, "%s", sh->bad_status);
 	} else {
 		snprintf(buf, len, "ok");
 		return 1;
@@ -446,6 +597,8 @@ enum cell_end cell_measure(const struct plan *plan, const struct cell *cell,
 	size_t size = sizeof(struct cell_shared) +
 	              plan->repeat * sizeof(struct repeat_record);
 	int sample_ms = SAMPLE_INTERVAL_MS, status = 0, pidfd, clean = 0;
+	int is_stalled = 0;
+	struct stall_watch stall;
 	enum cell_end end = CELL_MEASURED;
 	struct cell_shared *sh;
 	struct timeline *tl;
@@ -497,6 +650,7 @@ enum cell_end cell_measure(const struct plan *plan, const struct cell *cell,
 	setpgid(pid, pid); /* also done by the child; whoever is first wins */
 	pidfd = open_pidfd(pid);
 	memset(&ru, 0, sizeof(ru));
+	stall_watch_init(&stall, plan->scn->timeout_ms / 1000.0, clock_now());
 	for (;;) {
 		pid_t w = wait4(pid, &status, WNOHANG, &ru);
 		double t0;
@@ -516,6 +670,11 @@ enum cell_end cell_measure(const struct plan *plan, const struct cell *cell,
 		if (env->deadline > 0 && clock_now() >= env->deadline) {
 			kill_cell(pid, &status, &ru);
 			end = CELL_LATE;
+			break;
+		}
+		if (stalled(&stall, sh, clock_now())) {
+			kill_cell(pid, &status, &ru);
+			is_stalled = 1;
 			break;
 		}
 		t0 = clock_now();
@@ -570,7 +729,13 @@ enum cell_end cell_measure(const struct plan *plan, const struct cell *cell,
 		snprintf(res->status, sizeof(res->status),
 		         "stopped: the run's deadline passed in repeat %u",
 		         atomic_load(&sh->at_repeat) + 1);
-	else
+	else if (is_stalled) {
+		char where[64];
+		describe_where(sh, plan->loops, where, sizeof(where));
+		snprintf(res->status, sizeof(res->status),
+		         "stalled: no request completed for %.0f s in %s",
+		         stall.limit_s, where);
+	} else
 		clean = describe_end(sh, status, plan->loops, res->status,
 		                     sizeof(res->status));
 	res->ok = clean && res->repeats_done == plan->repeat;

@@ -4,6 +4,14 @@
  * plugin holds is a struct host_job: its URL and request body (request.c),
  * the body received when a check or a listing reads it, and where its
  * result goes.
+ *
+ * The plugin is not trusted with job objects. They are slots of a slab the
+ * host owns, never freed while it lives, so a job pointer is checked
+ * against the slab before it is read, a job reported twice is seen as
+ * such, and a slot is reused only after many others were (a stale pointer
+ * used late still finds its old job). A call the contract forbids (a
+ * foreign job, a call after run() returned) is recorded in memory shared
+ * with forked workers, and fails the loop.
  */
 #include "config.h"
 
@@ -12,10 +20,14 @@
 #include <concbench/plugin.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "check.h"
 #include "clock.h"
@@ -28,19 +40,26 @@
 
 /* A body is kept for checks and listings up to this size. */
 #define HOST_BODY_MAX (64u << 20)
+/* A URL and request body up to this size live in the job's slot. */
+#define HOST_JOB_INLINE 192
+/* A released slot is reused after this many others were released. */
+#define SLAB_QUARANTINE 1024
+/* The slab grows by chunks of 64, 128, 256, ... slots. */
+#define SLAB_FIRST_CHUNK 64
+#define SLAB_CHUNKS 40
 
-struct host {
-	struct concbench_host pub;
-	struct host_config cfg;
-	struct job_table *jobs;
-	struct request_maker req;
-	struct checker check;
-};
+enum slot_state { SLOT_HELD = 1, SLOT_RELEASED };
 
-/* A job as the host sees it; the plugin sees only `pub`. */
+/* A job as the host sees it; the plugin sees only `pub`, which comes first
+ * so that the plugin's pointer is the slot's. */
 struct host_job {
 	struct concbench_job pub;
+	_Atomic unsigned state;
+	struct host_job *next_released; /* in the slab's quarantine */
+	/* From here to `inline_text`, cleared when the slot is reused. */
 	struct host *h;
+	uint64_t index; /* pub.index is the plugin's to overwrite */
+	char *text; /* URL, then the request body: inline_text or malloc'd */
 	enum job_kind kind;
 	uint64_t page; /* of a listing */
 	uint64_t bytes;
@@ -54,12 +73,217 @@ struct host_job {
 	uint64_t started_ns; /* when easy() handed it out; 0: never */
 	uint64_t ended_ns;   /* when done() was called */
 	char errbuf[CURL_ERROR_SIZE];
-	char url[]; /* then the request body, if any */
+	char inline_text[HOST_JOB_INLINE];
+};
+
+/* The job objects of a host: chunks that never move, and a FIFO of
+ * released slots. */
+struct job_slab {
+	struct host_job *chunk[SLAB_CHUNKS];
+	size_t chunk_len[SLAB_CHUNKS];
+	unsigned chunks;
+	size_t carved; /* slots handed out of the last chunk */
+	struct host_job *released, *released_tail;
+	size_t released_count;
+};
+
+/* What the plugin's processes share: whether run() is running, and the
+ * first broken rule of the contract. */
+struct host_shared {
+	_Atomic int open, ran; /* run() is running; it has returned once */
+	_Atomic int broken_taken, broken_ready;
+	char broken[JOBS_ERROR_MAX];
+};
+
+struct host {
+	struct concbench_host pub;
+	struct host_config cfg;
+	struct job_table *jobs;
+	struct request_maker req;
+	struct checker check;
+	struct job_slab slab;
+	struct host_shared *shared;
+	int has_req, has_check; /* initialized, so to be freed */
 };
 
 static struct host *host_of(struct concbench_host *pub)
 {
 	return pub->host_private;
+}
+
+/* ---- the contract -------------------------------------------------------- */
+
+static void broken(struct host *h, const char *fmt, ...) CB_PRINTF(2, 3);
+
+/* Keep the first breach; later ones add nothing the first did not say. */
+static void broken(struct host *h, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (atomic_exchange(&h->shared->broken_taken, 1))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(h->shared->broken, sizeof(h->shared->broken), fmt, ap);
+	va_end(ap);
+	atomic_store(&h->shared->broken_ready, 1);
+}
+
+/* A host call is allowed only while run() runs. */
+static int call_allowed(struct host *h, const char *call)
+{
+	if (atomic_load_explicit(&h->shared->open, memory_order_relaxed))
+		return 1;
+	broken(h, "strategy called %s %s", call,
+	       atomic_load(&h->shared->ran) ? "after run() returned"
+	                                    : "before run()");
+	return 0;
+}
+
+/* ---- job objects ----------------------------------------------------- */
+
+/*
+ * One lock for every slab of the process, held across fork() so that a
+ * worker forked while another thread claims a job inherits it unlocked.
+ */
+static pthread_mutex_t slab_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t slab_atfork_once = PTHREAD_ONCE_INIT;
+
+static void slab_lock_take(void)
+{
+	pthread_mutex_lock(&slab_lock);
+}
+
+static void slab_lock_give(void)
+{
+	pthread_mutex_unlock(&slab_lock);
+}
+
+static void slab_atfork(void)
+{
+	pthread_atfork(slab_lock_take, slab_lock_give, slab_lock_give);
+}
+
+static struct host_job *slot_take(struct job_slab *s)
+{
+	struct host_job *job = NULL;
+
+	slab_lock_take();
+	if (s->released_count > SLAB_QUARANTINE) {
+		job = s->released;
+		s->released = job->next_released;
+		s->released_count--;
+	} else {
+		if (!s->chunks || s->carved == s->chunk_len[s->chunks - 1]) {
+			size_t len = (size_t)SLAB_FIRST_CHUNK << s->chunks;
+			if (s->chunks < SLAB_CHUNKS &&
+			    (s->chunk[s->chunks] = calloc(len, sizeof(*job)))) {
+				s->chunk_len[s->chunks++] = len;
+				s->carved = 0;
+			}
+		}
+		if (s->chunks && s->carved < s->chunk_len[s->chunks - 1])
+			job = &s->chunk[s->chunks - 1][s->carved++];
+	}
+	slab_lock_give();
+	return job;
+}
+
+static void slot_release(struct job_slab *s, struct host_job *job)
+{
+	atomic_store(&job->state, SLOT_RELEASED);
+	if (job->text != job->inline_text)
+		free(job->text);
+	free(job->body);
+	job->text = job->body = NULL;
+	job->next_released = NULL;
+	slab_lock_take();
+	if (s->released)
+		s->released_tail->next_released = job;
+	else
+		s->released = job;
+	s->released_tail = job;
+	s->released_count++;
+	slab_lock_give();
+}
+
+/* The slot a plugin's job pointer names, or NULL if it names none. The
+ * chunks never move or shrink, so they are read without the lock. */
+static struct host_job *slot_of(struct job_slab *s,
+                                const struct concbench_job *pub)
+{
+	uintptr_t p = (uintptr_t)pub;
+	unsigned i;
+
+	for (i = 0; i < s->chunks; i++) {
+		uintptr_t base = (uintptr_t)s->chunk[i];
+		size_t bytes = s->chunk_len[i] * sizeof(struct host_job);
+
+		if (p >= base && p - base < bytes)
+			return (p - base) % sizeof(struct host_job)
+			           ? NULL
+			           : (struct host_job *)pub;
+	}
+	return NULL;
+}
+
+static void slab_free(struct job_slab *s)
+{
+	unsigned i;
+	size_t k, used;
+
+	for (i = 0; i < s->chunks; i++) {
+		used = i + 1 == s->chunks ? s->carved : s->chunk_len[i];
+		for (k = 0; k < used; k++) {
+			struct host_job *job = &s->chunk[i][k];
+			if (atomic_load(&job->state) == SLOT_HELD &&
+			    job->text != job->inline_text)
+				free(job->text);
+			if (atomic_load(&job->state) == SLOT_HELD)
+				free(job->body);
+		}
+		free(s->chunk[i]);
+	}
+	memset(s, 0, sizeof(*s));
+}
+
+/*
+ * The held job a plugin's pointer names, or NULL after recording why not.
+ * With `release` (done()), the job stops being held at once, so that a
+ * second report, even in a thread racing this one, counts as a duplicate
+ * of its index.
+ */
+static struct host_job *held_job(struct host *h, struct concbench_job *pub,
+                                 const char *call, int release)
+{
+	struct host_job *job;
+
+	if (!call_allowed(h, call))
+		return NULL;
+	if (!pub) {
+		broken(h, "strategy called %s with a NULL job", call);
+		return NULL;
+	}
+	if (!(job = slot_of(&h->slab, pub))) {
+		broken(h,
+		       "strategy called %s with a job the host did not hand "
+		       "out",
+		       call);
+		return NULL;
+	}
+	if (release) {
+		unsigned held = SLOT_HELD;
+		if (atomic_compare_exchange_strong(&job->state, &held,
+		                                   SLOT_RELEASED))
+			return job;
+		jobs_record(h->jobs, job->index, 0, NULL);
+		return NULL;
+	}
+	if (atomic_load(&job->state) != SLOT_HELD) {
+		broken(h, "strategy called %s for job %" PRIu64 " after done()",
+		       call, job->index);
+		return NULL;
+	}
+	return job;
 }
 
 /* ---- jobs -------------------------------------------------------------- */
@@ -69,36 +293,43 @@ static struct host_job *job_new(struct host *h, uint64_t index)
 	unsigned kind = JOB_STATIC;
 	uint64_t number = 0;
 	const char *text = NULL;
-	char small[1024];
 	size_t need, body_at;
 	struct host_job *job;
 
 	if (index >= h->cfg.urls &&
 	    jobs_added(h->jobs, index, &kind, &number, &text) < 0)
 		return NULL;
-	need = request_describe(&h->req, index, kind, number, text, small,
-	                        sizeof(small), &body_at);
-	job = malloc(sizeof(*job) + need);
-	if (!job)
+	if (!(job = slot_take(&h->slab)))
 		return NULL;
-	memset(job, 0, sizeof(*job));
-	if (need <= sizeof(small))
-		memcpy(job->url, small, need);
-	else
-		request_describe(&h->req, index, kind, number, text, job->url,
+	memset(&job->h, 0,
+	       offsetof(struct host_job, inline_text) -
+	           offsetof(struct host_job, h));
+	job->text = job->inline_text;
+	need = request_describe(&h->req, index, kind, number, text,
+	                        job->inline_text, sizeof(job->inline_text),
+	                        &body_at);
+	if (need > sizeof(job->inline_text)) {
+		if (!(job->text = malloc(need))) {
+			slot_release(&h->slab, job);
+			return NULL;
+		}
+		request_describe(&h->req, index, kind, number, text, job->text,
 		                 need, &body_at);
-	job->pub.index = index;
-	job->pub.url = job->url;
+	}
+	job->pub.index = job->index = index;
+	job->pub.url = job->text;
+	job->pub.plugin_data = NULL;
 	job->h = h;
 	job->kind = kind;
 	job->page = number;
 	if (request_has_body(&h->req, kind)) {
-		job->request_body = job->url + body_at;
+		job->request_body = job->text + body_at;
 		job->request_body_len = strlen(job->request_body);
 	}
 	job->keep_body =
 	    kind == JOB_LISTING ||
 	    check_reads_body(&h->cfg.scn->check, kind == JOB_FOUND);
+	atomic_store(&job->state, SLOT_HELD);
 	return job;
 }
 
@@ -112,6 +343,8 @@ static enum concbench_next host_next_job(struct concbench_host *pub,
 	uint64_t index;
 
 	*out = NULL;
+	if (!call_allowed(h, "next_job()"))
+		return CONCBENCH_NEXT_DONE;
 	for (;;) {
 		switch (jobs_take(h->jobs, wait, &index)) {
 		case JOBS_NONE_NOW:
@@ -166,9 +399,9 @@ static void finish(struct host_job *job, enum job_failure kind, const char *fmt,
 		va_start(ap, fmt);
 		vsnprintf(msg, sizeof(msg), fmt, ap);
 		va_end(ap);
-		jobs_fail(jobs, job->pub.index, job->bytes, kind, msg);
+		jobs_fail(jobs, job->index, job->bytes, kind, msg);
 	} else {
-		jobs_record(jobs, job->pub.index, job->bytes, NULL);
+		jobs_record(jobs, job->index, job->bytes, NULL);
 	}
 	record_latency(job, fmt == NULL);
 	if (job->kind == JOB_LISTING)
@@ -176,8 +409,7 @@ static void finish(struct host_job *job, enum job_failure kind, const char *fmt,
 	if (job->h->cfg.progress)
 		atomic_fetch_add_explicit(&job->h->cfg.progress->done, 1,
 		                          memory_order_relaxed);
-	free(job->body);
-	free(job);
+	slot_release(&job->h->slab, job);
 }
 
 /* ---- transfers --------------------------------------------------------- */
@@ -225,28 +457,29 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *userp)
 static CURL *host_easy(struct concbench_host *pub,
                        struct concbench_job *job_pub, CURL *reuse)
 {
-	struct host_job *job = (struct host_job *)job_pub;
+	struct host_job *job = held_job(host_of(pub), job_pub, "easy()", 0);
 	CURL *easy = reuse;
 	CURLcode rc;
 
+	if (!job)
+		return NULL;
 	if (easy)
 		curl_easy_reset(easy);
 	else
 		easy = curl_easy_init();
-	(void)pub;
 	if (!easy) {
 		finish(job, JOB_FAIL_TRANSFER,
-		       "%s: cannot create a curl handle", job->url);
+		       "%s: cannot create a curl handle", job->text);
 		return NULL;
 	}
-	rc = request_configure(&job->h->req, easy, job->kind, job->url,
+	rc = request_configure(&job->h->req, easy, job->kind, job->text,
 	                       job->request_body, job->request_body_len);
-#ifndef CB_NO_RECORDING
 	if (rc == CURLE_OK) {
+#ifndef CB_NO_RECORDING
 		job->started_ns = clock_now_ns();
-		jobs_note_start(job->h->jobs, job->started_ns);
-	}
 #endif
+		jobs_note_start(job->h->jobs, job->index, job->started_ns);
+	}
 	if (rc == CURLE_OK)
 		rc = curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
 	if (rc == CURLE_OK)
@@ -259,7 +492,7 @@ static CURL *host_easy(struct concbench_host *pub,
 		rc = curl_easy_setopt(easy, CURLOPT_HEADERDATA, job);
 	if (rc != CURLE_OK) {
 		finish(job, JOB_FAIL_TRANSFER,
-		       "%s: cannot configure a curl handle: %s", job->url,
+		       "%s: cannot configure a curl handle: %s", job->text,
 		       curl_easy_strerror(rc));
 		if (!reuse)
 			curl_easy_cleanup(easy);
@@ -271,25 +504,24 @@ static CURL *host_easy(struct concbench_host *pub,
 /* The transfer is over: when, and the connections it made. */
 static void note_end(struct host_job *job, CURL *easy)
 {
-#ifndef CB_NO_RECORDING
 	long connections = 0;
 
+#ifndef CB_NO_RECORDING
 	job->ended_ns = clock_now_ns();
 	if (easy && curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS,
 	                              &connections) != CURLE_OK)
 		connections = 0;
-	jobs_note_end(job->h->jobs, job->ended_ns,
-	              connections > 0 ? (uint64_t)connections : 0);
 #else
-	(void)job;
 	(void)easy;
 #endif
+	jobs_note_end(job->h->jobs, job->index, job->ended_ns,
+	              connections > 0 ? (uint64_t)connections : 0);
 }
 
 /* A listing page came back with a success status. */
 static void read_listing(struct host_job *job)
 {
-	struct listing_page lp = {.url = job->url,
+	struct listing_page lp = {.url = job->text,
 	                          .page = job->page,
 	                          .body = job->body,
 	                          .len = job->body_len,
@@ -307,7 +539,7 @@ static void read_listing(struct host_job *job)
 /* A target came back with a success status. */
 static void check_target(struct host_job *job)
 {
-	struct check_body b = {.url = job->url,
+	struct check_body b = {.url = job->text,
 	                       .text = job->body,
 	                       .len = job->body_len,
 	                       .bytes = job->bytes,
@@ -324,13 +556,14 @@ static void check_target(struct host_job *job)
 static void host_done(struct concbench_host *pub, struct concbench_job *job_pub,
                       CURL *easy, CURLcode result)
 {
-	struct host_job *job = (struct host_job *)job_pub;
+	struct host_job *job = held_job(host_of(pub), job_pub, "done()", 1);
 	long status = 0;
 
-	(void)pub;
+	if (!job)
+		return;
 	note_end(job, easy);
 	if (result != CURLE_OK) {
-		finish(job, JOB_FAIL_TRANSFER, "%s: %s", job->url,
+		finish(job, JOB_FAIL_TRANSFER, "%s: %s", job->text,
 		       job->errbuf[0] ? job->errbuf
 		                      : curl_easy_strerror(result));
 		return;
@@ -338,13 +571,13 @@ static void host_done(struct concbench_host *pub, struct concbench_job *job_pub,
 	if (!easy || curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status) !=
 	                 CURLE_OK) {
 		finish(job, JOB_FAIL_TRANSFER, "%s: no response status",
-		       job->url);
+		       job->text);
 		return;
 	}
 	if (job->kind == JOB_LISTING
 	        ? status < 200 || status > 299
 	        : !check_status(&job->h->cfg.scn->check, status)) {
-		finish(job, JOB_FAIL_STATUS, "%s: HTTP status %ld", job->url,
+		finish(job, JOB_FAIL_STATUS, "%s: HTTP status %ld", job->text,
 		       status);
 		return;
 	}
@@ -435,27 +668,35 @@ struct host *host_new(const struct host_config *cfg, char *err, size_t errlen)
 		return NULL;
 	}
 	h->cfg = *cfg;
+	pthread_once(&slab_atfork_once, slab_atfork);
+	h->shared = mmap(NULL, sizeof(*h->shared), PROT_READ | PROT_WRITE,
+	                 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (h->shared == MAP_FAILED) {
+		snprintf(err, errlen, "cannot map the host's shared state: %s",
+		         strerror(errno));
+		free(h);
+		return NULL;
+	}
 	if (scn->has_discover)
 		discovery_table_shape(&scn->discover, &extra, &text_bytes);
 	h->jobs = jobs_create_dynamic(cfg->urls, extra, text_bytes);
 	if (!h->jobs) {
 		snprintf(err, errlen, "cannot map the job table: %s",
 		         strerror(errno));
-		free(h);
+		host_free(h);
 		return NULL;
 	}
 	if (request_maker_init(&h->req, scn, cfg->base_url, cfg->no_proxy, err,
 	                       errlen) < 0) {
-		jobs_destroy(h->jobs);
-		free(h);
+		host_free(h);
 		return NULL;
 	}
+	h->has_req = 1;
 	if (check_init(&h->check, &scn->check, err, errlen) < 0) {
-		request_maker_free(&h->req);
-		jobs_destroy(h->jobs);
-		free(h);
+		host_free(h);
 		return NULL;
 	}
+	h->has_check = 1;
 	h->pub.size = sizeof(h->pub);
 	h->pub.abi_major = CONCBENCH_ABI_MAJOR;
 	h->pub.strategy = cfg->spec->label;
@@ -478,9 +719,13 @@ void host_free(struct host *h)
 {
 	if (!h)
 		return;
-	check_free(&h->check);
-	request_maker_free(&h->req);
+	if (h->has_check)
+		check_free(&h->check);
+	if (h->has_req)
+		request_maker_free(&h->req);
+	slab_free(&h->slab);
 	jobs_destroy(h->jobs);
+	munmap(h->shared, sizeof(*h->shared));
 	free(h);
 }
 
@@ -491,6 +736,7 @@ struct concbench_host *host_services(struct host *h)
 
 void host_loop_begin(struct host *h)
 {
+	atomic_store(&h->shared->open, 1);
 	jobs_reset(h->jobs);
 	if (h->cfg.scn->has_discover)
 		discovery_loop_begin(h->jobs);
@@ -500,7 +746,36 @@ void host_loop_begin(struct host *h)
 	}
 }
 
+void host_loop_end(struct host *h)
+{
+	atomic_store(&h->shared->open, 0);
+	atomic_store(&h->shared->ran, 1);
+}
+
 void host_loop_tally(struct host *h, struct loop_tally *out)
 {
 	jobs_tally(h->jobs, out);
+}
+
+const char *host_contract_broken(const struct host *h)
+{
+	return atomic_load(&h->shared->broken_ready) ? h->shared->broken : NULL;
+}
+
+void host_job_url(const struct host *h, uint64_t index, char *buf, size_t len)
+{
+	unsigned kind = JOB_STATIC;
+	uint64_t number = 0;
+	const char *text = NULL;
+	size_t body_at;
+
+	if (index >= h->cfg.urls &&
+	    jobs_added(h->jobs, index, &kind, &number, &text) < 0) {
+		snprintf(buf, len, "?");
+		return;
+	}
+	if (request_describe(&h->req, index, kind, number, text, buf, len,
+	                     &body_at) > len &&
+	    len)
+		diag_cut_utf8(buf);
 }

@@ -52,9 +52,20 @@ void host_free(struct host *h);
 /* The services to hand to the plugin; as long-lived as h. */
 struct concbench_host *host_services(struct host *h);
 
-/* Before each loop: forget the last one, seed the discovery. */
+/* Before each loop: forget the last one, seed the discovery, and allow
+ * host calls; after run() returns, end: a later call breaks the
+ * contract. */
 void host_loop_begin(struct host *h);
+void host_loop_end(struct host *h);
 /* After it: what it did. */
 void host_loop_tally(struct host *h, struct loop_tally *out);
+
+/* The first rule of the contract the strategy broke, in any loop so far
+ * and in any of its processes ("strategy called done() with a NULL job"),
+ * or NULL. */
+const char *host_contract_broken(const struct host *h);
+
+/* Job index's URL into buf, cut to fit. */
+void host_job_url(const struct host *h, uint64_t index, char *buf, size_t len);
 
 #endif

@@ -50,11 +50,12 @@ struct job_table {
 	_Atomic uint64_t connections;
 	_Atomic uint64_t first_start_ns; /* UINT64_MAX: none yet */
 	_Atomic uint64_t last_end_ns;
+	_Atomic uint64_t in_flight, max_in_flight;
 	_Atomic int error_taken;
 	_Atomic int error_ready;
 	char first_error[JOBS_ERROR_MAX];
 	/* Then: added_job[extra], x_seen[x_room + 1], text[text_room],
-	 * completions[static_count + extra]. */
+	 * completions[static_count + extra], flying[static_count + extra]. */
 };
 
 static struct added_job *added(const struct job_table *t)
@@ -78,6 +79,12 @@ static _Atomic uint8_t *completions(const struct job_table *t)
 	return (_Atomic uint8_t *)(text_area(t) + t->text_room);
 }
 
+/* Per job: 1 while its transfer is in flight. */
+static _Atomic uint8_t *flying(const struct job_table *t)
+{
+	return completions(t) + t->static_count + t->extra;
+}
+
 const char *jobs_failure_name(enum job_failure kind)
 {
 	static const char *const names[JOB_FAIL_KINDS] = {
@@ -96,7 +103,8 @@ struct job_table *jobs_create_dynamic(uint64_t count, uint64_t extra,
 	                                        : JOBS_X_ROOM;
 	size_t size = sizeof(struct job_table) +
 	              (size_t)extra * sizeof(struct added_job) +
-	              (size_t)x_room + 1 + text_bytes + (size_t)(count + extra);
+	              (size_t)x_room + 1 + text_bytes +
+	              2 * (size_t)(count + extra);
 	struct job_table *t;
 
 	/* Only what a loop touches becomes resident: NORESERVE. */
@@ -155,6 +163,8 @@ void jobs_reset(struct job_table *t)
 	atomic_store(&t->connections, 0);
 	atomic_store(&t->first_start_ns, UINT64_MAX);
 	atomic_store(&t->last_end_ns, 0);
+	atomic_store(&t->in_flight, 0);
+	atomic_store(&t->max_in_flight, 0);
 	atomic_store(&t->error_taken, 0);
 	atomic_store(&t->error_ready, 0);
 	t->first_error[0] = '\0';
@@ -164,6 +174,7 @@ void jobs_reset(struct job_table *t)
 	if (was < t->static_count)
 		was = t->static_count;
 	memset((void *)completions(t), 0, (size_t)was);
+	memset((void *)flying(t), 0, (size_t)was);
 	if (x_was)
 		memset((void *)x_seen(t), 0, (size_t)x_was + 1);
 }
@@ -320,6 +331,14 @@ void jobs_record(struct job_table *t, uint64_t index, uint64_t bytes,
 	atomic_fetch_add(&t->ok, 1);
 }
 
+/* Job index's transfer is no longer in flight. */
+static void land(struct job_table *t, uint64_t index)
+{
+	if (index < atomic_load(&t->published) &&
+	    atomic_exchange(&flying(t)[index], 0))
+		atomic_fetch_sub(&t->in_flight, 1);
+}
+
 int jobs_record_lost(struct job_table *t, uint64_t index, const char *why)
 {
 	uint8_t none = 0;
@@ -329,27 +348,39 @@ int jobs_record_lost(struct job_table *t, uint64_t index, const char *why)
 	if (index >= atomic_load(&t->published) ||
 	    !atomic_compare_exchange_strong(&completions(t)[index], &none, 1))
 		return 0;
+	land(t, index);
 	atomic_fetch_add(&t->failed, 1);
 	atomic_fetch_add(&t->failures[JOB_FAIL_LOST], 1);
 	keep_first_error(t, why);
 	return 1;
 }
 
-void jobs_note_start(struct job_table *t, uint64_t now_ns)
+void jobs_note_start(struct job_table *t, uint64_t index, uint64_t now_ns)
 {
 	uint64_t was =
 	    atomic_load_explicit(&t->first_start_ns, memory_order_relaxed);
 
-	while (now_ns < was &&
+	if (index < atomic_load(&t->published) &&
+	    !atomic_exchange(&flying(t)[index], 1)) {
+		uint64_t n = atomic_fetch_add(&t->in_flight, 1) + 1;
+		uint64_t max = atomic_load(&t->max_in_flight);
+
+		while (n > max && !atomic_compare_exchange_weak(
+		                      &t->max_in_flight, &max, n))
+			;
+	}
+	while (now_ns && now_ns < was &&
 	       !atomic_compare_exchange_weak(&t->first_start_ns, &was, now_ns))
 		;
 }
 
-void jobs_note_end(struct job_table *t, uint64_t now_ns, uint64_t connections)
+void jobs_note_end(struct job_table *t, uint64_t index, uint64_t now_ns,
+                   uint64_t connections)
 {
 	uint64_t was =
 	    atomic_load_explicit(&t->last_end_ns, memory_order_relaxed);
 
+	land(t, index);
 	while (now_ns > was &&
 	       !atomic_compare_exchange_weak(&t->last_end_ns, &was, now_ns))
 		;
@@ -408,11 +439,17 @@ void jobs_tally(const struct job_table *t, struct loop_tally *out)
 	out->matches = atomic_load(&t->matches);
 	for (i = 0; i < out->jobs; i++) {
 		uint8_t n = atomic_load_explicit(&c[i], memory_order_relaxed);
-		if (n == 0)
+		if (n == 0) {
+			if (out->missing < JOBS_NAMED)
+				out->missing_first[out->missing] = i;
 			out->missing++;
-		else if (n > 1)
+		} else if (n > 1) {
+			if (out->duplicated < JOBS_NAMED)
+				out->duplicated_first[out->duplicated] = i;
 			out->duplicated++;
+		}
 	}
+	out->max_in_flight = atomic_load(&t->max_in_flight);
 	out->x_total = atomic_load(&t->x_total);
 	for (i = 1; i <= out->x_total; i++) {
 		uint8_t n = atomic_load(&x_seen(t)[i]);

@@ -36,6 +36,9 @@ enum job_failure {
 /* "transfer", "status", ... */
 const char *jobs_failure_name(enum job_failure kind);
 
+/* How many missing or duplicated jobs a tally names. */
+#define JOBS_NAMED 3
+
 /* What one loop did, as checked after it. */
 struct loop_tally {
 	uint64_t jobs;   /* jobs that existed in the loop */
@@ -44,8 +47,12 @@ struct loop_tally {
 	uint64_t failures[JOB_FAIL_KINDS];
 	uint64_t missing;    /* jobs never reported */
 	uint64_t duplicated; /* jobs reported more than once */
-	uint64_t bytes;      /* body bytes received */
-	uint64_t matches;    /* regex matches counted by checks */
+	/* The first of them by index, to name them: [0, min(n, NAMED)). */
+	uint64_t missing_first[JOBS_NAMED], duplicated_first[JOBS_NAMED];
+	/* The most transfers handed out and not yet reported at once. */
+	uint64_t max_in_flight;
+	uint64_t bytes;   /* body bytes received */
+	uint64_t matches; /* regex matches counted by checks */
 	/* The x-of-N check: N as reported, and the x never or doubly seen. */
 	uint64_t x_total, x_missing, x_duplicated;
 	uint64_t connections; /* new connections made for its transfers */
@@ -113,11 +120,16 @@ void jobs_fail(struct job_table *t, uint64_t index, uint64_t bytes,
  * 1 if it was recorded so. */
 int jobs_record_lost(struct job_table *t, uint64_t index, const char *why);
 
-/* A transfer is handed out (at now_ns), or its result reported with the
- * connections it made: for the loop's set-up and tear-down times and its
- * connection count. */
-void jobs_note_start(struct job_table *t, uint64_t now_ns);
-void jobs_note_end(struct job_table *t, uint64_t now_ns, uint64_t connections);
+/*
+ * Job index's transfer is handed out (at now_ns), or its result reported
+ * with the connections it made: what is in flight at once, counted across
+ * threads and processes, and the loop's set-up and tear-down times and its
+ * connection count. A job is in flight once however often it starts; a
+ * lost job is no longer. now_ns 0: not timed.
+ */
+void jobs_note_start(struct job_table *t, uint64_t index, uint64_t now_ns);
+void jobs_note_end(struct job_table *t, uint64_t index, uint64_t now_ns,
+                   uint64_t connections);
 
 /* Count regex matches found by a check. */
 void jobs_add_matches(struct job_table *t, uint64_t matches);

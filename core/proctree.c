@@ -55,21 +55,21 @@ static uint64_t private_of(pid_t pid)
 	return found ? (uint64_t)total * 1024 : rss_of(pid);
 }
 
-/* Children are listed per thread in /proc/PID/task/TID/children. */
-static uint64_t tree_rss(pid_t pid, int depth)
+/*
+ * Call fn for each child of pid until it returns nonzero; children are
+ * listed per thread in /proc/PID/task/TID/children. -1 if pid is gone.
+ */
+static int each_child(pid_t pid, int (*fn)(pid_t child, void *arg), void *arg)
 {
-	uint64_t total = depth == 0 ? rss_of(pid) : private_of(pid);
 	char path[64];
 	struct dirent *de;
 	DIR *tasks;
+	int stop = 0;
 
-	if (depth >= PROCTREE_MAX_DEPTH)
-		return total;
 	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
-	tasks = opendir(path);
-	if (!tasks)
-		return total;
-	while ((de = readdir(tasks))) {
+	if (!(tasks = opendir(path)))
+		return -1;
+	while (!stop && (de = readdir(tasks))) {
 		char file[300];
 		long child;
 		FILE *f;
@@ -78,18 +78,64 @@ static uint64_t tree_rss(pid_t pid, int depth)
 			continue;
 		snprintf(file, sizeof(file), "/proc/%d/task/%s/children",
 		         (int)pid, de->d_name);
-		f = fopen(file, "r");
-		if (!f)
+		if (!(f = fopen(file, "r")))
 			continue;
-		while (fscanf(f, "%ld", &child) == 1)
-			total += tree_rss((pid_t)child, depth + 1);
+		while (!stop && fscanf(f, "%ld", &child) == 1)
+			stop = fn((pid_t)child, arg);
 		fclose(f);
 	}
 	closedir(tasks);
-	return total;
+	return 0;
+}
+
+struct tree_sum {
+	uint64_t total;
+	int depth;
+};
+
+static uint64_t tree_rss(pid_t pid, int depth);
+
+static int add_subtree(pid_t child, void *arg)
+{
+	struct tree_sum *sum = arg;
+
+	sum->total += tree_rss(child, sum->depth + 1);
+	return 0;
+}
+
+static uint64_t tree_rss(pid_t pid, int depth)
+{
+	struct tree_sum sum = {depth == 0 ? rss_of(pid) : private_of(pid),
+	                       depth};
+
+	if (depth < PROCTREE_MAX_DEPTH)
+		each_child(pid, add_subtree, &sum);
+	return sum.total;
 }
 
 uint64_t proctree_rss(pid_t root)
 {
 	return tree_rss(root, 0);
+}
+
+struct child_list {
+	pid_t *out;
+	int n, max;
+};
+
+static int add_child(pid_t child, void *arg)
+{
+	struct child_list *list = arg;
+
+	list->out[list->n++] = child;
+	return list->n == list->max;
+}
+
+int proctree_children(pid_t pid, pid_t *out, int max)
+{
+	struct child_list list = {out, 0, max};
+
+	if (max <= 0)
+		return 0;
+	return each_child(pid, add_child, &list) < 0 ? -1 : list.n;
 }

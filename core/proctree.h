@@ -19,4 +19,8 @@
  */
 uint64_t proctree_rss(pid_t root);
 
+/* Up to max children of pid (of any of its threads) into out; how many,
+ * or -1 if pid is gone. */
+int proctree_children(pid_t pid, pid_t *out, int max);
+
 #endif

@@ -189,6 +189,84 @@ static void test_jobs(void)
 	scenario_free(&scn);
 }
 
+/* Job objects are the host's: a stale or foreign pointer is caught. */
+static void test_contract(void)
+{
+	struct scenario scn;
+	struct concbench_host *hs;
+	struct concbench_job *job, *first = NULL, *a, *b, foreign = {0};
+	struct loop_tally t;
+	struct host *h;
+	CURL *easy = NULL, *e1, *e2;
+
+	if (!ok(load_text("urls: {pattern: \"/p/{i}\", count: 600}\n"
+	                  "strategies: [serial]\n",
+	                  &scn) == 0,
+	        "contract: the scenario loads"))
+		return;
+	if (!(h = make_host(&scn, 600, 2))) {
+		scenario_free(&scn);
+		return;
+	}
+	hs = host_services(h);
+	host_loop_begin(h);
+	while (hs->next_job(hs, 0, &job) == CONCBENCH_NEXT_JOB) {
+		hs->done(hs, job, NULL, CURLE_COULDNT_CONNECT);
+		if (!first)
+			first = job;
+	}
+	/* 599 releases later, within the quarantine: still job 0's slot */
+	hs->done(hs, first, NULL, CURLE_COULDNT_CONNECT);
+	host_loop_end(h);
+	host_loop_tally(h, &t);
+	is_int(t.duplicated, 1,
+	       "contract: a late second done() is a duplicate");
+	is_int(t.duplicated_first[0], 0, "contract: of job 0");
+	ok(host_contract_broken(h) == NULL, "contract: and no breach");
+
+	host_loop_begin(h);
+	hs->next_job(hs, 0, &a);
+	hs->next_job(hs, 0, &b);
+	e1 = hs->easy(hs, a, NULL);
+	e2 = hs->easy(hs, b, NULL);
+	hs->easy(hs, a, e1); /* again: still one transfer */
+	hs->job_lost(hs, b->index, "its worker died");
+	is_int(fetch(hs, a, &easy), CURLE_OK, "contract: a fetched");
+	ok(hs->easy(hs, &foreign, NULL) == NULL,
+	   "contract: easy() refuses a foreign job");
+	host_loop_end(h);
+	host_loop_tally(h, &t);
+	is_int(t.max_in_flight, 2, "contract: 2 transfers in flight at most");
+	is_str(host_contract_broken(h),
+	       "strategy called easy() with a job the host did not hand out",
+	       "contract: the foreign job is the breach");
+	hs->done(hs, NULL, NULL, CURLE_OK);
+	is_str(host_contract_broken(h),
+	       "strategy called easy() with a job the host did not hand out",
+	       "contract: the first breach is kept");
+	curl_easy_cleanup(e1);
+	curl_easy_cleanup(e2);
+	curl_easy_cleanup(easy);
+	host_free(h);
+	scenario_free(&scn);
+
+	if (load_text("urls: {pattern: \"/p/{i}\", count: 1}\n"
+	              "strategies: [serial]\n",
+	              &scn) == 0 &&
+	    (h = make_host(&scn, 1, 1))) {
+		hs = host_services(h);
+		host_loop_begin(h);
+		host_loop_end(h);
+		is_int(hs->next_job(hs, 0, &job), CONCBENCH_NEXT_DONE,
+		       "contract: next_job() after run() answers DONE");
+		is_str(host_contract_broken(h),
+		       "strategy called next_job() after run() returned",
+		       "contract: and says so");
+		host_free(h);
+	}
+	scenario_free(&scn);
+}
+
 static void test_checks(void)
 {
 	struct scenario scn;
@@ -405,6 +483,7 @@ int main(void)
 	}
 	snprintf(base_url, sizeof(base_url), "http://127.0.0.1:%u", sp.port);
 	test_jobs();
+	test_contract();
 	test_checks();
 	test_discovery();
 	if (ok(loader_open(TEST_PLUGIN_DIR "/good.so", &good, err,
