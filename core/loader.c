@@ -3,7 +3,10 @@
  * loader: finding, loading and checking strategy plugins. A plugin is a
  * shared object exporting concbench_plugin_entry; it is loaded with
  * dlopen(RTLD_NOW | RTLD_LOCAL) and refused, with the file and the reason,
- * when its descriptor does not match this host's ABI.
+ * when its descriptor does not match this host's ABI. A plugin found on
+ * the search path is loaded only from a directory and a file that no
+ * other user could have written (as ssh treats a key file): loading runs
+ * its constructors, even for --dry-run.
  */
 #include "config.h"
 
@@ -260,6 +263,49 @@ static int is_file(const char *path)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* 0 if no user but us and root could have written path; else -1 and why. */
+static int untrusted(const char *what, const char *path, char *why, size_t len)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0) {
+		snprintf(why, len, "cannot check %s %s: %s", what, path,
+		         strerror(errno));
+		return -1;
+	}
+	if (st.st_uid != 0 && st.st_uid != geteuid())
+		snprintf(why, len, "%s %s belongs to another user (uid %u)",
+		         what, path, (unsigned)st.st_uid);
+	else if (st.st_mode & S_IWOTH)
+		snprintf(why, len,
+		         "%s %s is writable by every user (mode %04o)", what,
+		         path, (unsigned)(st.st_mode & 07777));
+	else if ((st.st_mode & S_IWGRP) && st.st_gid != getegid())
+		snprintf(why, len, "%s %s is writable by group %u (mode %04o)",
+		         what, path, (unsigned)st.st_gid,
+		         (unsigned)(st.st_mode & 07777));
+	else
+		return 0;
+	return -1;
+}
+
+/* Open a plugin found on the search path, if dir and file are trusted. */
+static int open_found(const char *dir, const char *file, const char *name,
+                      struct plugin *p, char *err, size_t errlen)
+{
+	char why[PATH_MAX + 128];
+
+	if (untrusted("directory", dir, why, sizeof(why)) < 0 ||
+	    untrusted("file", file, why, sizeof(why)) < 0) {
+		snprintf(err, errlen,
+		         "%s: refused: %s, so another user could have put "
+		         "this plugin there",
+		         file, why);
+		return -1;
+	}
+	return open_named(file, name, p, err, errlen);
+}
+
 int loader_find(const struct plugin_path *pp, const char *name,
                 struct plugin *p, char *err, size_t errlen)
 {
@@ -285,7 +331,7 @@ int loader_find(const struct plugin_path *pp, const char *name,
 		snprintf(file, sizeof(file), "%s/%s.so", pp->dirs[i], name);
 		if (!is_file(file))
 			continue;
-		return open_named(file, name, p, err, errlen);
+		return open_found(pp->dirs[i], file, name, p, err, errlen);
 	}
 	used = (size_t)snprintf(
 	    err, errlen, "no plugin '%s' (looked for %s.so in", name, name);
@@ -338,7 +384,8 @@ int loader_list(const struct plugin_path *pp, struct plugin **out, size_t *len)
 			/* shadowed by an earlier directory */
 			if (!is_file(file) || listed(list, n, name))
 				continue;
-			if (open_named(file, name, &p, err, sizeof(err)) < 0) {
+			if (open_found(pp->dirs[i], file, name, &p, err,
+			               sizeof(err)) < 0) {
 				diag_warn("skipping %s", err);
 				continue;
 			}
