@@ -212,6 +212,16 @@ struct concbench_host {
 	                 const char *reason);
 };
 
+/*
+ * True when the host passed in `host` has `member`: fields are appended,
+ * so a plugin built against a newer header may meet an older host whose
+ * struct stops before it. Check before using any member appended after
+ * host_private (job_lost, and whatever comes later).
+ */
+#define CONCBENCH_HOST_HAS(host, member)                                       \
+	(offsetof(struct concbench_host, member) + sizeof((host)->member) <=   \
+	 (host)->size)
+
 /* ---- the descriptor --------------------------------------------------------
  */
 
