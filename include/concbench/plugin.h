@@ -237,8 +237,10 @@ struct concbench_plugin {
 
 	/*
 	 * Optional. Called once per cell, in the measurement process, before
-	 * the first loop; may store plugin state in *state. Nonzero fails the
-	 * cell.
+	 * the first loop; may store plugin state in *state, which run() and
+	 * fini() receive and which may keep handles and connections from one
+	 * loop to the next. The host's fields and options are the cell's
+	 * already; jobs are not: claim none here. Nonzero fails the cell.
 	 */
 	int (*init)(struct concbench_host *host, void **state);
 
