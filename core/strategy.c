@@ -285,14 +285,20 @@ int strategy_bind_options(struct strategy_spec *spec,
 		for (k = 0; k < ndecl; k++)
 			if (strcmp(decls[k].name, o->name) == 0)
 				break;
+		/* The plugin as the scenario names it: --plugin-help takes
+		 * a name or a path alike, so the hint runs as it stands. */
+		if (k == ndecl && ndecl)
+			return schema_fail_at(
+			    &s, o->key_line, o->key_col,
+			    "strategy '%s': plugin '%s' has no option '%s' "
+			    "(see concbench --plugin-help %s)",
+			    spec->label, spec->plugin, o->name, spec->plugin);
 		if (k == ndecl)
 			return schema_fail_at(
 			    &s, o->key_line, o->key_col,
-			    "strategy '%s': plugin '%s' has no "
-			    "option '%s'%s",
-			    spec->label, spec->plugin, o->name,
-			    ndecl ? " (see concbench --plugin-help)"
-			          : " (it takes no options)");
+			    "strategy '%s': plugin '%s' has no option '%s' "
+			    "(it takes no options)",
+			    spec->label, spec->plugin, o->name);
 		o->decl = &decls[k];
 		if (bind_value(&s, o) < 0)
 			return -1;

@@ -212,6 +212,16 @@ struct concbench_host {
 	                 const char *reason);
 };
 
+/*
+ * True when the host passed in `host` has `member`: fields are appended,
+ * so a plugin built against a newer header may meet an older host whose
+ * struct stops before it. Check before using any member appended after
+ * host_private (job_lost, and whatever comes later).
+ */
+#define CONCBENCH_HOST_HAS(host, member)                                       \
+	(offsetof(struct concbench_host, member) + sizeof((host)->member) <=   \
+	 (host)->size)
+
 /* ---- the descriptor --------------------------------------------------------
  */
 
@@ -227,8 +237,10 @@ struct concbench_plugin {
 
 	/*
 	 * Optional. Called once per cell, in the measurement process, before
-	 * the first loop; may store plugin state in *state. Nonzero fails the
-	 * cell.
+	 * the first loop; may store plugin state in *state, which run() and
+	 * fini() receive and which may keep handles and connections from one
+	 * loop to the next. The host's fields and options are the cell's
+	 * already; jobs are not: claim none here. Nonzero fails the cell.
 	 */
 	int (*init)(struct concbench_host *host, void **state);
 

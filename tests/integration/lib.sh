@@ -3,7 +3,8 @@
 #
 # The environment comes from tests/integration.am: CONCBENCH (the binary
 # under test), TEST_PLUGIN_DIR (the test plugins, real .so files),
-# abs_top_srcdir, abs_top_builddir, PACKAGE_VERSION, CC, PKG_CONFIG, AWK.
+# abs_top_srcdir, abs_top_builddir, PACKAGE_VERSION, pkglibdir (where the
+# installed concbench looks for plugins), CC, PKG_CONFIG, AWK.
 # JSON is read with jq.
 #
 # TAP: every check prints "ok N - text" or "not ok N - text" (with "#"

@@ -239,7 +239,7 @@ static void test_bind_local(void)
 		       -1, "options set but not declared");
 		snprintf(want, sizeof(want),
 		         "%s:9:7: strategy 'set': plugin 'good' has no option "
-		         "'workers' (see concbench --plugin-help)",
+		         "'workers' (see concbench --plugin-help good)",
 		         file);
 		is_str(err, want, "fail before any default is looked at");
 		scenario_free(&scn);
