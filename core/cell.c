@@ -12,6 +12,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -137,6 +138,28 @@ child_fail(struct cell_shared *sh, const char *why, const char *detail)
 {
 	snprintf(sh->failure, sizeof(sh->failure), "%s%s", why, detail);
 	_exit(3);
+}
+
+/* Leave the server's CPUs to it: run on the others this process may. */
+static void leave_cpus(struct cell_shared *sh, uint64_t server_cpus)
+{
+	cpu_set_t set;
+	int cpu;
+
+	if (!server_cpus)
+		return;
+	if (sched_getaffinity(0, sizeof(set), &set) < 0)
+		child_fail(sh, "cannot read the CPUs it may run on: ",
+		           strerror(errno));
+	for (cpu = 0; cpu <= SERVER_MAX_CPU; cpu++)
+		if (server_cpus & (UINT64_C(1) << cpu))
+			CPU_CLR(cpu, &set);
+	if (CPU_COUNT(&set) == 0)
+		child_fail(sh, "refused: the server's CPUs (server.cpus) are ",
+		           "every CPU the measurement may run on");
+	if (sched_setaffinity(0, sizeof(set), &set) < 0)
+		child_fail(
+		    sh, "cannot leave the server its CPUs: ", strerror(errno));
 }
 
 static double seconds_of(const struct timeval *tv)
@@ -645,6 +668,7 @@ enum cell_end cell_measure(const struct plan *plan, const struct cell *cell,
 	if (pid == 0) {
 		free(tl); /* the parent's; the child samples nothing */
 		child_setup(parent);
+		leave_cpus(sh, env->server_cpus);
 		cell_child(plan, cell, env, sh);
 	}
 	setpgid(pid, pid); /* also done by the child; whoever is first wins */

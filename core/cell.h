@@ -52,6 +52,10 @@ struct cell_result {
 	uint64_t peak_rss;         /* bytes, child and its descendants */
 	int has_server_stats;      /* the embedded server's view of the cell */
 	struct server_stats server;
+	/* The server's CPU over the cell's loops, as a fraction of its
+	 * threads' capacity, and its CPU plus its wait for a CPU (what it
+	 * wanted); meaningful only with has_server_stats. */
+	double server_cpu_fraction, server_busy_fraction;
 	struct repeat_result *repeats; /* repeats_done of them, like times */
 	size_t best;                   /* the repeat of summary.best */
 	/* Every request's latency from easy() to done(), by outcome; NULL
@@ -76,7 +80,10 @@ struct cell_progress {
 struct cell_env {
 	const char *base_url; /* where relative URLs go, or NULL */
 	int no_proxy;         /* they go to the embedded server */
-	double deadline;      /* on clock_now()'s clock; 0: none */
+	/* CPUs the embedded server is pinned to (serverconf.h), which the
+	 * measurement process leaves to it; 0: none. */
+	uint64_t server_cpus;
+	double deadline; /* on clock_now()'s clock; 0: none */
 	/* Nonzero (a signal number) stops the cell at once. */
 	const volatile sig_atomic_t *stop;
 	/* Told how far the cell is, every 10 ms or so; may be NULL. */

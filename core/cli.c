@@ -107,6 +107,10 @@ static const char serve_help[] =
     "      --idle-timeout S   close a connection that sends nothing for S\n"
     "                         seconds while it is read (default 60); never\n"
     "                         one waiting for its answer\n"
+    "      --threads N        serve with N threads on the one port (default 1)\n"
+    "      --cpus LIST        run on these CPUs only, e.g. 0 or 0,2-3\n"
+    "      --work-us US       spend US microseconds of CPU on each request,\n"
+    "                         as a server that computes (default 0)\n"
     "  -h, --help             show this help and exit\n"
     "\n"
     "Routes: GET /prices/YYYY-MM-DD (prices), GET and POST /api/list_files\n"
@@ -217,7 +221,10 @@ enum {
 	OPT_FILES,
 	OPT_MAX_HEADER_BYTES,
 	OPT_MAX_BODY_BYTES,
-	OPT_IDLE_TIMEOUT
+	OPT_IDLE_TIMEOUT,
+	OPT_THREADS,
+	OPT_WORK_US,
+	OPT_CPUS
 };
 
 static int parse_latency(const char *opt, const char *text,
@@ -272,6 +279,9 @@ static int parse_serve(int argc, char **argv, struct cli_options *o)
 	    {"max-header-bytes", required_argument, NULL, OPT_MAX_HEADER_BYTES},
 	    {"max-body-bytes", required_argument, NULL, OPT_MAX_BODY_BYTES},
 	    {"idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT},
+	    {"threads", required_argument, NULL, OPT_THREADS},
+	    {"work-us", required_argument, NULL, OPT_WORK_US},
+	    {"cpus", required_argument, NULL, OPT_CPUS},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0}};
 	uint64_t v = 0;
@@ -364,6 +374,26 @@ static int parse_serve(int argc, char **argv, struct cli_options *o)
 				return EXIT_USAGE;
 			o->serve.idle_s = (unsigned)v;
 			break;
+		case OPT_THREADS:
+			if (parse_number("serve: --threads", optarg, 1,
+			                 SERVER_MAX_THREADS, &v))
+				return EXIT_USAGE;
+			o->serve.threads = (unsigned)v;
+			break;
+		case OPT_WORK_US:
+			if (parse_number("serve: --work-us", optarg, 0,
+			                 SERVER_MAX_WORK_US, &v))
+				return EXIT_USAGE;
+			o->serve.work_us = (unsigned)v;
+			break;
+		case OPT_CPUS: {
+			char why[160];
+
+			if (serverconf_parse_cpus(optarg, &o->serve.cpus, why,
+			                          sizeof(why)) < 0)
+				return usage_error("serve: --cpus: %s", why);
+			break;
+		}
 		case 'h':
 			fputs(serve_help, stdout);
 			o->action = CLI_EXIT_OK;

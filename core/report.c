@@ -84,6 +84,9 @@ static double efficiency(const struct plan *plan, const struct cell *cell,
 	return ideal / res->summary.best;
 }
 
+/* Above this fraction of its CPU, the server may be what a cell measures. */
+#define REPORT_SERVER_SATURATED 0.9
+
 /* "  latency p50 51.2 ms, p99 88.9 ms, max 96 ms; CPU 31 us/request;
  * 100 connections; setup 0.4 ms; 0.93 of ideal" */
 static void cell_details(FILE *out, const struct plan *plan,
@@ -172,6 +175,18 @@ void report_cell(FILE *out, const struct plan *plan, const struct cell *cell,
 	if (plan->scn->check.match)
 		fprintf(out, "  %" PRIu64 " matches of /%s/ per loop\n",
 		        res->matches_per_loop, plan->scn->check.match);
+	if (res->has_server_stats &&
+	    res->server_busy_fraction > REPORT_SERVER_SATURATED)
+		fprintf(
+		    out,
+		    "  warning: the test server was saturated (busy %.2f of "
+		    "the time of its %" PRIu64 " thread%s: %.2f running, "
+		    "%.2f waiting for a CPU): this cell may measure the "
+		    "server, not the strategy\n",
+		    res->server_busy_fraction, res->server.threads,
+		    res->server.threads == 1 ? "" : "s",
+		    res->server_cpu_fraction,
+		    res->server_busy_fraction - res->server_cpu_fraction);
 }
 
 struct ranked {
@@ -429,6 +444,11 @@ static void json_cell(struct json_out *w, const struct plan *plan,
 		json_out_member_u64(w, "faults_close", sv->faults_close);
 		json_out_member_u64(w, "faults_stall", sv->faults_stall);
 		json_out_member_string(w, "request_digest", sv->digest);
+		json_out_member_u64(w, "threads", sv->threads);
+		json_out_member_double(w, "cpu_fraction",
+		                       res->server_cpu_fraction);
+		json_out_member_double(w, "busy_fraction",
+		                       res->server_busy_fraction);
 		json_out_end_object(w);
 	}
 	json_costs(w, plan, cell, res);

@@ -199,9 +199,9 @@ static int parse_limits(struct schema *s, const struct ynode *n,
 static int parse_server(struct schema *s, const struct ynode *n,
                         struct scenario *scn)
 {
-	static const char *const keys[] = {"latency", "body_bytes", "faults",
-	                                   "seed",    "files",      "routes",
-	                                   "limits",  NULL};
+	static const char *const keys[] = {
+	    "latency", "body_bytes", "faults",  "seed", "files", "routes",
+	    "limits",  "threads",    "work_us", "cpus", NULL};
 	const struct ynode *v;
 	uint64_t number;
 	size_t i, count;
@@ -245,6 +245,23 @@ static int parse_server(struct schema *s, const struct ynode *n,
 		return -1;
 	if ((v = yamldoc_get(n, "limits")) &&
 	    parse_limits(s, v, &scn->server) < 0)
+		return -1;
+	if ((v = yamldoc_get(n, "threads")) &&
+	    schema_get_unsigned(s, v, "threads", 1, SERVER_MAX_THREADS,
+	                        &scn->server.threads) < 0)
+		return -1;
+	if ((v = yamldoc_get(n, "cpus"))) {
+		char why[160];
+
+		if (schema_expect_kind(s, v, YNODE_SCALAR, "cpus") < 0)
+			return -1;
+		if (serverconf_parse_cpus(v->text, &scn->server.cpus, why,
+		                          sizeof(why)) < 0)
+			return schema_fail(s, v, "%s", why);
+	}
+	if ((v = yamldoc_get(n, "work_us")) &&
+	    schema_get_unsigned(s, v, "work_us", 0, SERVER_MAX_WORK_US,
+	                        &scn->server.work_us) < 0)
 		return -1;
 	if ((v = yamldoc_get(n, "faults")))
 		return parse_faults(s, v, &scn->server);

@@ -7,6 +7,12 @@
  * into a chosen fraction of requests and keeps statistics (server.h has the
  * rules). serverproc.c runs it in a child process for the runner, and
  * statsclient.c reads its statistics.
+ *
+ * With N threads, each has its own event base, evhttp and listener on the
+ * one port (SO_REUSEPORT: the kernel spreads connections over them), its
+ * own routes and pending requests; they share only the statistics, as
+ * atomics, so requests are numbered and faults chosen across all threads
+ * as with one.
  */
 #include "config.h"
 
@@ -18,9 +24,14 @@
 #include "latency.h"
 #include "routes.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,11 +74,26 @@ struct route_timing {
 	const struct timeval *fixed;
 };
 
+/* What the threads of a server share: statistics since the start or the
+ * last reset, and the pipe whose closing stops them. */
+struct server_shared {
+	_Atomic uint64_t requests; /* also the number of the next one */
+	_Atomic uint64_t in_flight, max_in_flight;
+	_Atomic uint64_t faults[FAULT_KINDS];
+	_Atomic uint64_t digest;
+	unsigned threads;
+	int stop[2];
+};
+
+/* One thread's server. */
 struct server {
+	struct server_shared *sh;
+	pthread_t thread;
 	struct event_base *base;
 	struct evhttp *http;
-	struct event *sigint;
+	struct event *sigint; /* the first thread's only */
 	struct event *sigterm;
+	struct event *stop;
 	struct routes *routes;
 	struct route_timing timing[ROUTE_COUNT];
 	uint64_t seed;
@@ -79,11 +105,7 @@ struct server {
 	int fail_status;
 	char fail_body[64];
 	size_t fail_body_len;
-	/* Statistics since the start or the last reset. */
-	uint64_t requests; /* also the number of the next one */
-	uint64_t in_flight, max_in_flight;
-	uint64_t faults[FAULT_KINDS];
-	uint64_t digest;
+	unsigned work_us; /* CPU spent on each request */
 };
 
 /*
@@ -217,7 +239,7 @@ static void pending_release(struct pending *p)
 	p->prev = NULL;
 	p->next = srv->spare;
 	srv->spare = p;
-	srv->in_flight--;
+	atomic_fetch_sub(&srv->sh->in_flight, 1);
 }
 
 /* Close the connection of a pending request, with the request. */
@@ -368,21 +390,81 @@ static int selects(double f, uint64_t n)
 static enum fault admit(struct server *srv, struct evhttp_request *req,
                         uint64_t *number)
 {
-	uint64_t n = srv->requests++;
+	struct server_shared *sh = srv->sh;
+	uint64_t n = atomic_fetch_add(&sh->requests, 1);
+	uint64_t flying = atomic_fetch_add(&sh->in_flight, 1) + 1;
+	uint64_t max = atomic_load(&sh->max_in_flight);
 	int k;
 
 	*number = n;
-	srv->digest += digest_request(req);
-	if (++srv->in_flight > srv->max_in_flight)
-		srv->max_in_flight = srv->in_flight;
+	atomic_fetch_add(&sh->digest, digest_request(req));
+	while (flying > max &&
+	       !atomic_compare_exchange_weak(&sh->max_in_flight, &max, flying))
+		;
 	if (!srv->faulty)
 		return FAULT_NONE;
 	for (k = FAULT_STATUS; k < FAULT_KINDS; k++)
 		if (selects(srv->fraction[k], n)) {
-			srv->faults[k]++;
+			atomic_fetch_add(&sh->faults[k], 1);
 			return (enum fault)k;
 		}
 	return FAULT_NONE;
+}
+
+/* The CPU time of the server process, user and system. */
+static uint64_t cpu_us(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru) < 0)
+		return 0;
+	return (uint64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000u +
+	       (uint64_t)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+}
+
+/*
+ * How long the server's threads have waited for a CPU while runnable
+ * (the second figure of each /proc/self/task/TID/schedstat), in us: a
+ * server that wants to run and cannot is as saturated as a busy one.
+ */
+static uint64_t run_delay_us(void)
+{
+	unsigned long long ran, waited;
+	uint64_t total = 0;
+	struct dirent *de;
+	DIR *tasks = opendir("/proc/self/task");
+
+	while (tasks && (de = readdir(tasks))) {
+		char path[300];
+		FILE *f;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/schedstat",
+		         de->d_name);
+		if (!(f = fopen(path, "r")))
+			continue;
+		if (fscanf(f, "%llu %llu", &ran, &waited) == 2)
+			total += waited / 1000;
+		fclose(f);
+	}
+	if (tasks)
+		closedir(tasks);
+	return total;
+}
+
+/* A server that computes: work_us of this thread's CPU, busily. */
+static void work(unsigned us)
+{
+	struct timespec t0, t;
+
+	if (!us || clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0) < 0)
+		return;
+	do
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+	while ((t.tv_sec - t0.tv_sec) * 1000000L +
+	           (t.tv_nsec - t0.tv_nsec) / 1000 <
+	       (long)us);
 }
 
 static void send_stats(struct server *srv, struct evhttp_request *req)
@@ -400,16 +482,23 @@ static void send_stats(struct server *srv, struct evhttp_request *req)
 	json_out_init(&w, 0);
 	json_out_begin_object(&w);
 	json_out_key(&w, "requests");
-	json_out_u64(&w, srv->requests);
+	json_out_u64(&w, atomic_load(&srv->sh->requests));
 	json_out_key(&w, "in_flight");
-	json_out_u64(&w, srv->in_flight);
+	json_out_u64(&w, atomic_load(&srv->sh->in_flight));
 	json_out_key(&w, "max_in_flight");
-	json_out_u64(&w, srv->max_in_flight);
+	json_out_u64(&w, atomic_load(&srv->sh->max_in_flight));
 	for (k = FAULT_STATUS; k < FAULT_KINDS; k++) {
 		json_out_key(&w, names[k]);
-		json_out_u64(&w, srv->faults[k]);
+		json_out_u64(&w, atomic_load(&srv->sh->faults[k]));
 	}
-	snprintf(digest, sizeof(digest), "%016" PRIx64, srv->digest);
+	json_out_key(&w, "threads");
+	json_out_u64(&w, srv->sh->threads);
+	json_out_key(&w, "cpu_us");
+	json_out_u64(&w, cpu_us());
+	json_out_key(&w, "run_delay_us");
+	json_out_u64(&w, run_delay_us());
+	snprintf(digest, sizeof(digest), "%016" PRIx64,
+	         atomic_load(&srv->sh->digest));
 	json_out_key(&w, "digest");
 	json_out_string(&w, digest);
 	json_out_end_object(&w);
@@ -426,11 +515,15 @@ static void send_stats(struct server *srv, struct evhttp_request *req)
 
 static void stats_reset(struct server *srv)
 {
-	srv->requests = 0;
-	srv->digest = 0;
-	memset(srv->faults, 0, sizeof(srv->faults));
+	struct server_shared *sh = srv->sh;
+	int k;
+
+	atomic_store(&sh->requests, 0);
+	atomic_store(&sh->digest, 0);
+	for (k = 0; k < FAULT_KINDS; k++)
+		atomic_store(&sh->faults[k], 0);
 	/* Requests still pending stay in flight, and the maximum with them. */
-	srv->max_in_flight = srv->in_flight;
+	atomic_store(&sh->max_in_flight, atomic_load(&sh->in_flight));
 }
 
 /* A request under CONTROL_PREFIX: answered at once, never counted. */
@@ -501,6 +594,7 @@ static void on_request(struct evhttp_request *req, void *arg)
 		return;
 	}
 	fault = admit(srv, req, &n);
+	work(srv->work_us);
 	if (fault == FAULT_STALL) {
 		if (pending_start(srv, req, fault, 0, NULL) < 0)
 			goto fail;
@@ -524,11 +618,11 @@ static void on_request(struct evhttp_request *req, void *arg)
 		return;
 	}
 	/* The common case: answered at once, nothing allocated. */
-	srv->in_flight--;
+	atomic_fetch_sub(&srv->sh->in_flight, 1);
 	send_prepared(req, status, fault);
 	return;
 fail:
-	srv->in_flight--;
+	atomic_fetch_sub(&srv->sh->in_flight, 1);
 	/* Whatever part of an answer is in place must not go out with it. */
 	evhttp_clear_headers(evhttp_request_get_output_headers(req));
 	evbuffer_drain(
@@ -555,15 +649,13 @@ static void on_accept_resume(evutil_socket_t fd, short what, void *arg)
 static void on_accept_error(struct evconnlistener *lev, void *arg)
 {
 	static const struct timeval pause_tv = {0, ACCEPT_PAUSE_US};
-	static int warned;
+	static _Atomic int warned;
 	int err = EVUTIL_SOCKET_ERROR();
 
 	(void)arg; /* evhttp's, not ours */
-	if (!warned) {
+	if (!atomic_exchange(&warned, 1))
 		diag_warn("test server: accept: %s; pausing accepts",
 		          strerror(err));
-		warned = 1;
-	}
 	evconnlistener_disable(lev);
 	/* A once-event needs no handle: event_base_free reclaims it. */
 	if (event_base_once(evconnlistener_get_base(lev), -1, EV_TIMEOUT,
@@ -599,7 +691,8 @@ static int listen_local(struct server *srv, unsigned port, unsigned *bound,
 	sin.sin_port = htons((uint16_t)port);
 	lev = evconnlistener_new_bind(
 	    srv->base, NULL, NULL,
-	    LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC,
+	    LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC |
+	        (srv->sh->threads > 1 ? LEV_OPT_REUSEABLE_PORT : 0),
 	    LISTEN_BACKLOG, (struct sockaddr *)&sin, sizeof(sin));
 	if (!lev) {
 		snprintf(err, errlen, "cannot listen on 127.0.0.1:%u: %s", port,
@@ -648,12 +741,22 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 	event_base_loopbreak(arg);
 }
 
+/* Another thread's server stopped: so does this one. */
+static void on_stop(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	event_base_loopbreak(arg);
+}
+
 static void server_free(struct server *srv)
 {
 	if (srv->sigint)
 		event_free(srv->sigint);
 	if (srv->sigterm)
 		event_free(srv->sigterm);
+	if (srv->stop)
+		event_free(srv->stop);
 	/*
 	 * Closing the connections settles every pending request, stalled
 	 * ones included, through their close callbacks...
@@ -691,6 +794,7 @@ static void apply_config(struct server *srv, const struct server_config *cfg)
 	n = snprintf(srv->fail_body, sizeof(srv->fail_body),
 	             "concbench test server: injected fault %u\n", status);
 	srv->fail_body_len = n > 0 ? (size_t)n : 0;
+	srv->work_us = cfg->work_us;
 	/* Every route's latency: its own if set, else the server's. */
 	for (r = 0; r < ROUTE_COUNT; r++)
 		srv->timing[r].spec = cfg->route_latency_set[r]
@@ -720,34 +824,37 @@ static int arm_fixed_latencies(struct server *srv)
 	return 0;
 }
 
+/*
+ * One thread's server, listening on port (0: an ephemeral one, into
+ * *port). The first thread's (signals) handles SIGINT and SIGTERM: libevent
+ * lets one base have them.
+ */
 static int server_setup(struct server *srv, const struct server_config *cfg,
-                        unsigned *port, char *err, size_t errlen)
+                        int signals, unsigned port, unsigned *bound, char *err,
+                        size_t errlen)
 {
-	struct sigaction sa;
-
-	if (serverconf_check(cfg, err, errlen) < 0)
-		return -1;
 	apply_config(srv, cfg);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = SIG_IGN;
-	sigemptyset(&sa.sa_mask);
-	/* A client closing early must cost a write error, not the process. */
-	sigaction(SIGPIPE, &sa, NULL);
-	raise_fd_limit();
-
 	srv->routes = routes_new(cfg);
 	srv->base = precise_event_base();
 	if (!srv->routes || !srv->base)
 		goto nomem;
 	srv->http = evhttp_new(srv->base);
-	srv->sigint = evsignal_new(srv->base, SIGINT, on_signal, srv->base);
-	srv->sigterm = evsignal_new(srv->base, SIGTERM, on_signal, srv->base);
-	if (!srv->http || !srv->sigint || !srv->sigterm)
+	srv->stop =
+	    event_new(srv->base, srv->sh->stop[0], EV_READ, on_stop, srv->base);
+	if (!srv->http || !srv->stop || event_add(srv->stop, NULL) < 0)
 		goto nomem;
-	if (evsignal_add(srv->sigint, NULL) < 0 ||
-	    evsignal_add(srv->sigterm, NULL) < 0) {
-		snprintf(err, errlen, "cannot handle signals");
-		return -1;
+	if (signals) {
+		srv->sigint =
+		    evsignal_new(srv->base, SIGINT, on_signal, srv->base);
+		srv->sigterm =
+		    evsignal_new(srv->base, SIGTERM, on_signal, srv->base);
+		if (!srv->sigint || !srv->sigterm)
+			goto nomem;
+		if (evsignal_add(srv->sigint, NULL) < 0 ||
+		    evsignal_add(srv->sigterm, NULL) < 0) {
+			snprintf(err, errlen, "cannot handle signals");
+			return -1;
+		}
 	}
 	if (arm_fixed_latencies(srv) < 0)
 		goto nomem;
@@ -767,33 +874,108 @@ static int server_setup(struct server *srv, const struct server_config *cfg,
 	                         (ev_ssize_t)serverconf_body_bytes(cfg));
 	evhttp_set_timeout(srv->http, (int)serverconf_idle_s(cfg));
 	evhttp_set_gencb(srv->http, on_request, srv);
-	return listen_local(srv, cfg->port, port, err, errlen);
+	return listen_local(srv, port, bound, err, errlen);
 nomem:
 	snprintf(err, errlen, "out of memory");
 	return -1;
 }
 
+/* Run the process, and the threads it starts, on the CPUs of mask. */
+static int pin_to(uint64_t mask, char *err, size_t errlen)
+{
+	cpu_set_t set;
+	int cpu;
+
+	CPU_ZERO(&set);
+	for (cpu = 0; cpu <= SERVER_MAX_CPU; cpu++)
+		if (mask & (UINT64_C(1) << cpu))
+			CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set) == 0)
+		return 0;
+	snprintf(err, errlen, "cannot run on the CPUs asked for: %s",
+	         strerror(errno));
+	return -1;
+}
+
+static void *thread_main(void *arg)
+{
+	struct server *srv = arg;
+
+	event_base_dispatch(srv->base);
+	return NULL;
+}
+
 int server_run(const struct server_config *cfg, server_ready_fn ready,
                void *arg, char *err, size_t errlen)
 {
-	struct server srv;
-	unsigned port = 0;
+	struct server_shared sh;
+	struct server *srv = NULL;
+	struct sigaction sa;
+	unsigned port = cfg->port, i, started = 0;
+	sigset_t all, old;
 	int rc = -1;
 
-	memset(&srv, 0, sizeof(srv));
-	if (server_setup(&srv, cfg, &port, err, errlen) < 0)
+	memset(&sh, 0, sizeof(sh));
+	sh.stop[0] = sh.stop[1] = -1;
+	if (serverconf_check(cfg, err, errlen) < 0)
+		return -1;
+	sh.threads = serverconf_threads(cfg);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_IGN;
+	sigemptyset(&sa.sa_mask);
+	/* A client closing early must cost a write error, not the process. */
+	sigaction(SIGPIPE, &sa, NULL);
+	raise_fd_limit();
+	if (cfg->cpus && pin_to(cfg->cpus, err, errlen) < 0)
+		return -1;
+	if (pipe(sh.stop) < 0 || fcntl(sh.stop[0], F_SETFD, FD_CLOEXEC) < 0 ||
+	    fcntl(sh.stop[1], F_SETFD, FD_CLOEXEC) < 0 ||
+	    !(srv = calloc(sh.threads, sizeof(*srv)))) {
+		snprintf(err, errlen, "cannot set up: %s", strerror(errno));
 		goto out;
+	}
+	for (i = 0; i < sh.threads; i++) {
+		srv[i].sh = &sh;
+		if (server_setup(&srv[i], cfg, i == 0, port, &port, err,
+		                 errlen) < 0)
+			goto out;
+	}
+	/* Signals go to the first thread, whose base handles them. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	for (; started + 1 < sh.threads; started++)
+		if (pthread_create(&srv[started + 1].thread, NULL, thread_main,
+		                   &srv[started + 1]) != 0)
+			break;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (started + 1 < sh.threads) {
+		snprintf(err, errlen, "cannot start thread %u of %u",
+		         started + 2, sh.threads);
+		goto stop;
+	}
 	if (ready && ready(port, arg) < 0) {
 		snprintf(err, errlen, "cannot say it is ready: %s",
 		         strerror(errno));
-		goto out;
+		goto stop;
 	}
-	if (event_base_dispatch(srv.base) < 0) {
+	if (event_base_dispatch(srv[0].base) < 0) {
 		snprintf(err, errlen, "event loop failed");
-		goto out;
+		goto stop;
 	}
 	rc = 0;
+stop:
+	/* Closing the pipe's end wakes every thread's stop event. */
+	close(sh.stop[1]);
+	sh.stop[1] = -1;
+	for (i = 1; i <= started; i++)
+		pthread_join(srv[i].thread, NULL);
 out:
-	server_free(&srv);
+	for (i = 0; srv && i < sh.threads; i++)
+		server_free(&srv[i]);
+	free(srv);
+	if (sh.stop[0] >= 0)
+		close(sh.stop[0]);
+	if (sh.stop[1] >= 0)
+		close(sh.stop[1]);
 	return rc;
 }

@@ -60,7 +60,11 @@
  *   GET  /_concbench/stats  200 application/json
  *        {"requests":N,"in_flight":K,"max_in_flight":M,
  *         "faults_status":A,"faults_close":B,"faults_stall":C,
+ *         "threads":T,"cpu_us":U,"run_delay_us":W,
  *         "digest":"0123456789abcdef"}
+ *        threads: the listener threads; cpu_us: the server process's user
+ *        and system CPU since it started; run_delay_us: how long its
+ *        threads waited for a CPU while runnable (both never reset).
  *   POST /_concbench/reset  204; zeroes requests, the fault counters and
  *        numbering and the digest; max_in_flight becomes in_flight.
  * Both are answered at once, without latency or faults, and are not
@@ -79,7 +83,8 @@
 typedef int (*server_ready_fn)(unsigned port, void *arg);
 
 /*
- * Listen on 127.0.0.1:cfg->port with a backlog of at least 4096, after
+ * Listen on 127.0.0.1:cfg->port, with serverconf_threads(cfg) threads
+ * (one the caller's), each with a listener of a backlog of at least 4096, after
  * raising the soft descriptor limit to the hard one. Once accepting, call
  * ready (if not NULL); serve until SIGINT or SIGTERM, then free everything
  * (pending, stalled and half-closed requests too) and return 0. Returns -1

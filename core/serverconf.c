@@ -7,6 +7,8 @@
 #include "serverconf.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 static int fraction_ok(const char *what, double f, char *err, size_t errlen)
 {
@@ -39,6 +41,62 @@ unsigned serverconf_idle_s(const struct server_config *cfg)
 	return cfg->idle_s ? cfg->idle_s : SERVER_DEFAULT_IDLE_S;
 }
 
+int serverconf_parse_cpus(const char *text, uint64_t *mask, char *err,
+                          size_t errlen)
+{
+	const char *p = text;
+	uint64_t m = 0;
+
+	for (;;) {
+		char *end;
+		unsigned long lo = strtoul(p, &end, 10), hi = lo;
+
+		if (end == p || *p < '0' || *p > '9')
+			goto bad;
+		p = end;
+		if (*p == '-') {
+			hi = strtoul(++p, &end, 10);
+			if (end == p || *p < '0' || *p > '9')
+				goto bad;
+			p = end;
+		}
+		if (lo > hi || hi > SERVER_MAX_CPU) {
+			snprintf(err, errlen,
+			         "CPUs '%s': a range is low-high, of CPUs 0 to "
+			         "%d",
+			         text, SERVER_MAX_CPU);
+			return -1;
+		}
+		for (; lo <= hi; lo++)
+			m |= UINT64_C(1) << lo;
+		if (*p == '\0')
+			break;
+		if (*p++ != ',')
+			goto bad;
+	}
+	*mask = m;
+	return 0;
+bad:
+	snprintf(err, errlen,
+	         "CPUs '%s': not a list of CPU numbers and ranges such as "
+	         "0,2-3",
+	         text);
+	return -1;
+}
+
+unsigned serverconf_threads(const struct server_config *cfg)
+{
+	long cpus;
+
+	if (cfg->threads)
+		return cfg->threads;
+	/* Up to 4 CPUs, one thread keeps up with a client that has the
+	 * rest; beyond, a quarter of them, so that the server is not what
+	 * a bigger machine measures. */
+	cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	return cpus <= 4 ? 1 : cpus / 4 > 16 ? 16 : (unsigned)(cpus / 4);
+}
+
 int serverconf_check(const struct server_config *cfg, char *err, size_t errlen)
 {
 	unsigned status = serverconf_fail_status(cfg);
@@ -47,6 +105,16 @@ int serverconf_check(const struct server_config *cfg, char *err, size_t errlen)
 
 	if (cfg->port > 65535) {
 		snprintf(err, errlen, "port %u out of range", cfg->port);
+		return -1;
+	}
+	if (cfg->threads > SERVER_MAX_THREADS ||
+	    cfg->work_us > SERVER_MAX_WORK_US) {
+		snprintf(
+		    err, errlen,
+		    "%u threads (1 to %u) or %u us of work a request (0 to "
+		    "%u) out of range",
+		    cfg->threads, SERVER_MAX_THREADS, cfg->work_us,
+		    SERVER_MAX_WORK_US);
 		return -1;
 	}
 	if (cfg->files > SERVER_MAX_FILES) {

@@ -29,6 +29,9 @@
 #define SERVER_MIN_HEADER_BYTES 1024u
 #define SERVER_MAX_LIMIT_BYTES (1u << 30)
 #define SERVER_MAX_IDLE_S 86400u
+/* Listener threads; CPU per request of a server that computes. */
+#define SERVER_MAX_THREADS 256u
+#define SERVER_MAX_WORK_US 1000000u
 
 /* All zero: an ephemeral port, no latency, an empty body, no faults, the
  * default limits. */
@@ -49,7 +52,19 @@ struct server_config {
 	size_t max_header_bytes; /* request line and headers; 400 beyond */
 	size_t max_body_bytes;   /* a request's body; 413 beyond */
 	unsigned idle_s;         /* a silent connection is closed after it */
+	unsigned threads;        /* listener threads; 0: serverconf_threads */
+	unsigned work_us;        /* CPU spent on each request before it */
+	/* Bit i: the server runs on CPU i (and the measurement process on
+	 * the others); 0: wherever the kernel puts them. */
+	uint64_t cpus;
 };
+
+/* The most CPUs a list may name: 0 to SERVER_MAX_CPU. */
+#define SERVER_MAX_CPU 63
+
+/* "0", "0,2", "1-3": into *mask; 0, or -1 with what is wrong in err. */
+int serverconf_parse_cpus(const char *text, uint64_t *mask, char *err,
+                          size_t errlen);
 
 /* 0 if cfg is in range, else -1 with what is not in err. */
 int serverconf_check(const struct server_config *cfg, char *err, size_t errlen);
@@ -58,6 +73,9 @@ int serverconf_check(const struct server_config *cfg, char *err, size_t errlen);
 size_t serverconf_header_bytes(const struct server_config *cfg);
 size_t serverconf_body_bytes(const struct server_config *cfg);
 unsigned serverconf_idle_s(const struct server_config *cfg);
+/* Threads: the configured number, or by default 1 on machines of up to 4
+ * CPUs and a quarter of the CPUs (at most 16) on bigger ones. */
+unsigned serverconf_threads(const struct server_config *cfg);
 
 /* The status of the fault answers: fail_status, or its default. */
 unsigned serverconf_fail_status(const struct server_config *cfg);
@@ -67,6 +85,10 @@ struct server_stats {
 	uint64_t requests, in_flight, max_in_flight;
 	uint64_t faults_status, faults_close, faults_stall;
 	char digest[17]; /* 16 lowercase hex digits */
+	uint64_t threads;
+	/* The server's user and system CPU since it started, and how long
+	 * its threads waited for a CPU while runnable. */
+	uint64_t cpu_us, run_delay_us;
 };
 
 #endif

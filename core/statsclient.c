@@ -148,6 +148,9 @@ int statsclient_read(unsigned port, struct server_stats *out, char *errbuf,
 	    stats_counter(&r, "faults_status", &st.faults_status) < 0 ||
 	    stats_counter(&r, "faults_close", &st.faults_close) < 0 ||
 	    stats_counter(&r, "faults_stall", &st.faults_stall) < 0 ||
+	    stats_counter(&r, "threads", &st.threads) < 0 ||
+	    stats_counter(&r, "cpu_us", &st.cpu_us) < 0 ||
+	    stats_counter(&r, "run_delay_us", &st.run_delay_us) < 0 ||
 	    stats_digest(&r, st.digest) < 0) {
 		snprintf(errbuf, errlen,
 		         "test server on port %u: malformed statistics: %.200s",
