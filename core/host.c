@@ -81,8 +81,8 @@ struct host_job {
 struct job_slab {
 	struct host_job *chunk[SLAB_CHUNKS];
 	size_t chunk_len[SLAB_CHUNKS];
-	unsigned chunks;
-	size_t carved; /* slots handed out of the last chunk */
+	_Atomic unsigned chunks; /* raised after chunk[] and chunk_len[] */
+	size_t carved;           /* slots handed out of the last chunk */
 	struct host_job *released, *released_tail;
 	size_t released_count;
 };
@@ -177,7 +177,8 @@ static struct host_job *slot_take(struct job_slab *s)
 			size_t len = (size_t)SLAB_FIRST_CHUNK << s->chunks;
 			if (s->chunks < SLAB_CHUNKS &&
 			    (s->chunk[s->chunks] = calloc(len, sizeof(*job)))) {
-				s->chunk_len[s->chunks++] = len;
+				s->chunk_len[s->chunks] = len;
+				s->chunks++; /* publishes them to slot_of() */
 				s->carved = 0;
 			}
 		}
@@ -207,7 +208,8 @@ static void slot_release(struct job_slab *s, struct host_job *job)
 }
 
 /* The slot a plugin's job pointer names, or NULL if it names none. The
- * chunks never move or shrink, so they are read without the lock. */
+ * chunks never move or shrink, so they are read without the lock, up to
+ * the count loaded (an acquire of slot_take()'s release). */
 static struct host_job *slot_of(struct job_slab *s,
                                 const struct concbench_job *pub)
 {

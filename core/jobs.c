@@ -231,6 +231,22 @@ int jobs_claim(struct job_table *t, uint64_t *index)
 	return jobs_take(t, 0, index) == JOBS_TAKEN ? 0 : -1;
 }
 
+/*
+ * Publication. The record of an added job (kind, number, text offset) and
+ * its text are plain stores, made before the seq_cst store that raises
+ * `published` past its slot; whoever reads them (try_claim() then
+ * jobs_added(), jobs_record_lost() then jobs_added()) first loads
+ * `published` above the slot, seq_cst too. The store is a release and the
+ * load an acquire, so the record and text happen before their reads. The
+ * value loaded may come from a later slot's store: each adder stores only
+ * after its acquire load saw the slot before it published, so the chain
+ * carries happens-before down to every earlier slot. The text's bytes are
+ * claimed with text_used and the slot with reserved, whose order does not
+ * matter: only `published` publishes. Across fork() the same holds: the
+ * table is MAP_SHARED and these atomics are lock-free. None of these
+ * operations may be relaxed: jobs_test's crowd, built with
+ * -fsanitize=thread, reports the race if they are.
+ */
 int jobs_add(struct job_table *t, unsigned kind, uint64_t number,
              const char *text, uint64_t *index)
 {

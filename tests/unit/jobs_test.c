@@ -8,7 +8,9 @@
  *
  * The dynamic table: jobs added while a loop runs (their kind, number and
  * text), capacity and text room, producers and waiting claimers (woken
- * across threads and across fork()), failure kinds, lost jobs, matches and
+ * across threads and across fork()), claimers that read added jobs while
+ * other threads still add (a ThreadSanitizer build checks that each record
+ * is published before its index), failure kinds, lost jobs, matches and
  * the x-of-N check.
  */
 #include "config.h"
@@ -831,6 +833,7 @@ struct crowd {
 	struct job_table *t;
 	int id;
 	_Atomic uint64_t *taken;
+	_Atomic uint64_t *wrong; /* added jobs read wrong when claimed */
 };
 
 static void *adder_main(void *arg)
@@ -848,12 +851,33 @@ static void *adder_main(void *arg)
 	return NULL;
 }
 
+/* The kind, number and text of added job i, read as the host's job_new()
+ * reads them: 1 if they are what adder_main() wrote. */
+static int added_right(struct job_table *t, uint64_t i)
+{
+	unsigned kind;
+	uint64_t number;
+	const char *text;
+	char want[32];
+
+	if (jobs_added(t, i, &kind, &number, &text) < 0)
+		return 0;
+	snprintf(want, sizeof(want), "a%u-%llu", kind,
+	         (unsigned long long)number);
+	return text && strcmp(text, want) == 0 && kind >= 1 && kind <= ADDERS;
+}
+
 static void *claimer_main(void *arg)
 {
 	struct crowd *c = arg;
 	uint64_t i;
 
 	while (jobs_take(c->t, 1, &i) == JOBS_TAKEN) {
+		/* While the adders still add: a claimed job must be read
+		 * whole, its record and text published before its index
+		 * (and ThreadSanitizer says so if they are not). */
+		if (i >= jobs_static_count(c->t) && !added_right(c->t, i))
+			atomic_fetch_add(c->wrong, 1);
 		atomic_fetch_add(c->taken, 1);
 		jobs_record(c->t, i, 1, NULL);
 	}
@@ -867,7 +891,7 @@ static void test_crowd(void)
 	                                          ADDERS * ADDS * 10);
 	struct crowd adders[ADDERS], claimers[CLAIMERS];
 	pthread_t ta[ADDERS], tc[CLAIMERS];
-	_Atomic uint64_t taken = 0;
+	_Atomic uint64_t taken = 0, wrong = 0;
 	struct loop_tally tally;
 	uint64_t i, right = 0;
 	int k;
@@ -878,7 +902,8 @@ static void test_crowd(void)
 	for (k = 0; k < ADDERS; k++)
 		jobs_producer_begin(t);
 	for (k = 0; k < CLAIMERS; k++) {
-		claimers[k] = (struct crowd){.t = t, .id = k, .taken = &taken};
+		claimers[k] = (struct crowd){
+		    .t = t, .id = k, .taken = &taken, .wrong = &wrong};
 		pthread_create(&tc[k], NULL, claimer_main, &claimers[k]);
 	}
 	for (k = 0; k < ADDERS; k++) {
@@ -891,23 +916,15 @@ static void test_crowd(void)
 		pthread_join(tc[k], NULL);
 	is_int(jobs_count(t), total, "crowd: every job added");
 	is_int(atomic_load(&taken), total, "crowd: every job claimed");
+	is_int(atomic_load(&wrong), 0,
+	       "crowd: each added job read whole as it was claimed");
 	jobs_tally(t, &tally);
 	is_int(tally.ok, total, "crowd: every job recorded");
 	is_int(tally.missing + tally.duplicated, 0,
 	       "crowd: none missing or duplicated");
 	ok(jobs_tally_clean(&tally), "crowd: clean");
-	for (i = 10; i < total; i++) {
-		unsigned kind;
-		uint64_t number;
-		const char *text;
-		char want[32];
-		if (jobs_added(t, i, &kind, &number, &text) < 0)
-			continue;
-		snprintf(want, sizeof(want), "a%u-%llu", kind,
-		         (unsigned long long)number);
-		right += text && strcmp(text, want) == 0 && kind >= 1 &&
-		         kind <= ADDERS;
-	}
+	for (i = 10; i < total; i++)
+		right += added_right(t, i);
 	is_int(right, total - 10,
 	       "crowd: each added job keeps its own kind, number and text");
 	jobs_destroy(t);
