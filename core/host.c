@@ -237,11 +237,13 @@ static void slab_free(struct job_slab *s)
 		used = i + 1 == s->chunks ? s->carved : s->chunk_len[i];
 		for (k = 0; k < used; k++) {
 			struct host_job *job = &s->chunk[i][k];
-			if (atomic_load(&job->state) == SLOT_HELD &&
-			    job->text != job->inline_text)
+
+			/* never reported: the plugin lost it */
+			if (atomic_load(&job->state) != SLOT_HELD)
+				continue;
+			if (job->text != job->inline_text)
 				free(job->text);
-			if (atomic_load(&job->state) == SLOT_HELD)
-				free(job->body);
+			free(job->body);
 		}
 		free(s->chunk[i]);
 	}
