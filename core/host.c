@@ -431,7 +431,10 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userp)
 		return n;
 	}
 	if (job->body_len + n + 1 > job->body_cap) {
-		size_t cap = job->body_cap ? job->body_cap : 4096;
+		/* Small first: buffers of 4 KiB, one per job in flight and
+		 * beyond glibc's per-thread cache, fragmented the heap by
+		 * about 9 bytes per job (local-1m's peak grew 11 MiB). */
+		size_t cap = job->body_cap ? job->body_cap : 256;
 		char *b;
 		while (cap < job->body_len + n + 1)
 			cap *= 2;
