@@ -5,8 +5,8 @@
  * Answers each request on its route (routes.c has what they answer) after
  * the route's latency, armed as a timer (never by sleeping), injects faults
  * into a chosen fraction of requests and keeps statistics (server.h has the
- * rules). serverproc.c runs it in a child process for the runner, and
- * statsclient.c reads its statistics.
+ * rules, servercounts.c the counters). serverproc.c runs it in a child
+ * process for the runner, and statsclient.c reads its statistics.
  *
  * With N threads, each has its own event base, evhttp and listener on the
  * one port (SO_REUSEPORT: the kernel spreads connections over them), its
@@ -23,11 +23,10 @@
 #include "json.h"
 #include "latency.h"
 #include "routes.h"
+#include "servercounts.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -77,10 +76,7 @@ struct route_timing {
 /* What the threads of a server share: statistics since the start or the
  * last reset, and the pipe whose closing stops them. */
 struct server_shared {
-	_Atomic uint64_t requests; /* also the number of the next one */
-	_Atomic uint64_t in_flight, max_in_flight;
-	_Atomic uint64_t faults[FAULT_KINDS];
-	_Atomic uint64_t digest;
+	struct server_counts counts;
 	unsigned threads;
 	int stop[2];
 };
@@ -239,7 +235,7 @@ static void pending_release(struct pending *p)
 	p->prev = NULL;
 	p->next = srv->spare;
 	srv->spare = p;
-	atomic_fetch_sub(&srv->sh->in_flight, 1);
+	servercounts_leave(&srv->sh->counts);
 }
 
 /* Close the connection of a pending request, with the request. */
@@ -390,67 +386,19 @@ static int selects(double f, uint64_t n)
 static enum fault admit(struct server *srv, struct evhttp_request *req,
                         uint64_t *number)
 {
-	struct server_shared *sh = srv->sh;
-	uint64_t n = atomic_fetch_add(&sh->requests, 1);
-	uint64_t flying = atomic_fetch_add(&sh->in_flight, 1) + 1;
-	uint64_t max = atomic_load(&sh->max_in_flight);
+	uint64_t n = servercounts_arrive(&srv->sh->counts, digest_request(req));
 	int k;
 
 	*number = n;
-	atomic_fetch_add(&sh->digest, digest_request(req));
-	while (flying > max &&
-	       !atomic_compare_exchange_weak(&sh->max_in_flight, &max, flying))
-		;
 	if (!srv->faulty)
 		return FAULT_NONE;
 	for (k = FAULT_STATUS; k < FAULT_KINDS; k++)
 		if (selects(srv->fraction[k], n)) {
-			atomic_fetch_add(&sh->faults[k], 1);
+			servercounts_fault(&srv->sh->counts,
+			                   (unsigned)(k - FAULT_STATUS));
 			return (enum fault)k;
 		}
 	return FAULT_NONE;
-}
-
-/* The CPU time of the server process, user and system. */
-static uint64_t cpu_us(void)
-{
-	struct rusage ru;
-
-	if (getrusage(RUSAGE_SELF, &ru) < 0)
-		return 0;
-	return (uint64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000u +
-	       (uint64_t)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
-}
-
-/*
- * How long the server's threads have waited for a CPU while runnable
- * (the second figure of each /proc/self/task/TID/schedstat), in us: a
- * server that wants to run and cannot is as saturated as a busy one.
- */
-static uint64_t run_delay_us(void)
-{
-	unsigned long long ran, waited;
-	uint64_t total = 0;
-	struct dirent *de;
-	DIR *tasks = opendir("/proc/self/task");
-
-	while (tasks && (de = readdir(tasks))) {
-		char path[300];
-		FILE *f;
-
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "/proc/self/task/%s/schedstat",
-		         de->d_name);
-		if (!(f = fopen(path, "r")))
-			continue;
-		if (fscanf(f, "%llu %llu", &ran, &waited) == 2)
-			total += waited / 1000;
-		fclose(f);
-	}
-	if (tasks)
-		closedir(tasks);
-	return total;
 }
 
 /* A server that computes: work_us of this thread's CPU, busily. */
@@ -469,39 +417,12 @@ static void work(unsigned us)
 
 static void send_stats(struct server *srv, struct evhttp_request *req)
 {
-	static const char *const names[FAULT_KINDS] = {
-	    [FAULT_STATUS] = "faults_status",
-	    [FAULT_CLOSE] = "faults_close",
-	    [FAULT_STALL] = "faults_stall"};
 	struct json_out w;
-	char digest[17];
 	const char *text;
 	size_t len;
-	int k;
 
 	json_out_init(&w, 0);
-	json_out_begin_object(&w);
-	json_out_key(&w, "requests");
-	json_out_u64(&w, atomic_load(&srv->sh->requests));
-	json_out_key(&w, "in_flight");
-	json_out_u64(&w, atomic_load(&srv->sh->in_flight));
-	json_out_key(&w, "max_in_flight");
-	json_out_u64(&w, atomic_load(&srv->sh->max_in_flight));
-	for (k = FAULT_STATUS; k < FAULT_KINDS; k++) {
-		json_out_key(&w, names[k]);
-		json_out_u64(&w, atomic_load(&srv->sh->faults[k]));
-	}
-	json_out_key(&w, "threads");
-	json_out_u64(&w, srv->sh->threads);
-	json_out_key(&w, "cpu_us");
-	json_out_u64(&w, cpu_us());
-	json_out_key(&w, "run_delay_us");
-	json_out_u64(&w, run_delay_us());
-	snprintf(digest, sizeof(digest), "%016" PRIx64,
-	         atomic_load(&srv->sh->digest));
-	json_out_key(&w, "digest");
-	json_out_string(&w, digest);
-	json_out_end_object(&w);
+	servercounts_json(&srv->sh->counts, srv->sh->threads, &w);
 	text = json_out_text(&w, &len);
 	evhttp_add_header(evhttp_request_get_output_headers(req),
 	                  "Content-Type", "application/json");
@@ -511,19 +432,6 @@ static void send_stats(struct server *srv, struct evhttp_request *req)
 	else
 		evhttp_send_reply(req, HTTP_OK, NULL, NULL);
 	json_out_free(&w);
-}
-
-static void stats_reset(struct server *srv)
-{
-	struct server_shared *sh = srv->sh;
-	int k;
-
-	atomic_store(&sh->requests, 0);
-	atomic_store(&sh->digest, 0);
-	for (k = 0; k < FAULT_KINDS; k++)
-		atomic_store(&sh->faults[k], 0);
-	/* Requests still pending stay in flight, and the maximum with them. */
-	atomic_store(&sh->max_in_flight, atomic_load(&sh->in_flight));
 }
 
 /* A request under CONTROL_PREFIX: answered at once, never counted. */
@@ -543,7 +451,7 @@ static void on_control(struct server *srv, struct evhttp_request *req,
 		evhttp_add_header(headers, "Allow", "GET");
 	} else if (len == 5 && strncmp(name, "reset", 5) == 0) {
 		if (cmd == EVHTTP_REQ_POST) {
-			stats_reset(srv);
+			servercounts_reset(&srv->sh->counts);
 			evhttp_send_reply(req, HTTP_NOCONTENT, NULL, NULL);
 			return;
 		}
@@ -618,11 +526,11 @@ static void on_request(struct evhttp_request *req, void *arg)
 		return;
 	}
 	/* The common case: answered at once, nothing allocated. */
-	atomic_fetch_sub(&srv->sh->in_flight, 1);
+	servercounts_leave(&srv->sh->counts);
 	send_prepared(req, status, fault);
 	return;
 fail:
-	atomic_fetch_sub(&srv->sh->in_flight, 1);
+	servercounts_leave(&srv->sh->counts);
 	/* Whatever part of an answer is in place must not go out with it. */
 	evhttp_clear_headers(evhttp_request_get_output_headers(req));
 	evbuffer_drain(
