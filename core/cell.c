@@ -297,25 +297,46 @@ static void describe_loop(const struct host *host, const struct loop_tally *t,
 		append(buf, len, &used, "; first error: %s", t->first_error);
 }
 
-/* Kill and reap whatever the strategy's processes left: the child is their
- * subreaper, so each round finds the orphans of the last. How many, and
- * the first in *first. */
-static unsigned reap_leftovers(pid_t *first)
+/* Processes init() started: the plugin's state may keep them until fini. */
+#define KEPT_MAX 1024
+struct kept {
+	pid_t pid[KEPT_MAX];
+	int n;
+};
+
+static int is_kept(const struct kept *k, pid_t pid)
+{
+	int i;
+
+	for (i = 0; k && i < k->n; i++)
+		if (k->pid[i] == pid)
+			return 1;
+	return 0;
+}
+
+/* Kill and reap whatever the strategy's processes left but those kept
+ * (NULL: none): the child is their subreaper, so each round finds the
+ * orphans of the last. How many, and the first in *first. */
+static unsigned reap_leftovers(const struct kept *keep, pid_t *first)
 {
 	unsigned killed = 0, round;
 	pid_t kids[64];
-	int n, i;
+	int n, i, hit;
 
 	for (round = 0; round < 1000; round++) {
 		if ((n = proctree_children(getpid(), kids, 64)) <= 0)
 			break;
-		for (i = 0; i < n; i++) {
+		for (i = hit = 0; i < n; i++) {
+			if (is_kept(keep, kids[i]))
+				continue;
 			if (killed++ == 0)
 				*first = kids[i];
 			kill(kids[i], SIGKILL);
-		}
-		for (i = 0; i < n; i++)
 			subproc_wait(kids[i], NULL, 0);
+			hit = 1;
+		}
+		if (!hit)
+			break;
 	}
 	return killed;
 }
@@ -335,12 +356,12 @@ static void describe_where(const struct cell_shared *sh, unsigned loops,
 
 /* The first thing wrong with the loop just run, into buf; 0 if none. */
 static int judge_loop(struct host *host, const struct loop_tally *t, int rc,
-                      unsigned concurrency, const char *where, char *buf,
-                      size_t len)
+                      unsigned concurrency, const struct kept *keep,
+                      const char *where, char *buf, size_t len)
 {
 	const char *broken = host_contract_broken(host);
 	pid_t first = 0;
-	unsigned left = reap_leftovers(&first);
+	unsigned left = reap_leftovers(keep, &first);
 
 	if (broken)
 		snprintf(buf, len, "%s: %s", where, broken);
@@ -383,6 +404,7 @@ cell_child(const struct plan *plan, const struct cell *cell,
 	void *state = NULL;
 	char err[DIAG_ERR_MAX], where[64];
 	const char *broken;
+	struct kept *keep;
 	pid_t left;
 	unsigned r, l;
 
@@ -392,6 +414,10 @@ cell_child(const struct plan *plan, const struct cell *cell,
 	services = host_services(host);
 	if (desc->init && desc->init(services, &state) != 0)
 		child_fail(sh, "the plugin's init failed", "");
+	if ((keep = calloc(1, sizeof(*keep))))
+		keep->n = proctree_children(getpid(), keep->pid, KEPT_MAX);
+	if (keep && keep->n < 0)
+		keep->n = 0;
 
 	for (r = 0; r < plan->repeat && !sh->bad_loop; r++) {
 		struct repeat_record rec = {0};
@@ -416,7 +442,7 @@ cell_child(const struct plan *plan, const struct cell *cell,
 			add_loop(&rec, &tally, &run);
 			describe_where(sh, plan->loops, where, sizeof(where));
 			if (judge_loop(host, &tally, rc, cell->concurrency,
-			               where, sh->bad_status,
+			               keep, where, sh->bad_status,
 			               sizeof(sh->bad_status)) < 0) {
 				sh->bad_loop = 1;
 				sh->bad = rec;
@@ -436,7 +462,8 @@ cell_child(const struct plan *plan, const struct cell *cell,
 		snprintf(sh->bad_status, sizeof(sh->bad_status), "%s", broken);
 		sh->bad_loop = 1;
 	}
-	reap_leftovers(&left);
+	reap_leftovers(NULL, &left);
+	free(keep);
 	host_free(host);
 	atomic_store(&sh->phase, PHASE_DONE);
 	/* _exit: the parent's stdio buffers and atexit handlers are not ours */

@@ -16,15 +16,19 @@
  *   escape        a worker that setsid()s, writes its pid to `pidfile`,
  *                 and outlives run()
  *   hang          claims a job and never returns
+ *   keeps         no breach: a worker started in init() lives until fini(),
+ *                 as a process pool kept in the state may
  */
 #define _POSIX_C_SOURCE 200809L
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <concbench/plugin.h>
@@ -40,6 +44,7 @@ struct breach {
 	const char *pidfile;
 	unsigned runs;
 	pthread_t late;
+	pid_t kept;
 	int late_started;
 	_Atomic int returned;
 	struct concbench_host *host;
@@ -131,7 +136,10 @@ static int breach_init(struct concbench_host *host, void **state)
 	b->pidfile = host->option_string(host, "pidfile");
 	b->host = host;
 	*state = b;
-	return 0;
+	if (is(b, "keeps") && (b->kept = fork()) == 0)
+		for (;;)
+			pause();
+	return b->kept < 0 ? -1 : 0;
 }
 
 static int breach_run(struct concbench_host *host, void *state)
@@ -185,6 +193,10 @@ static void breach_fini(struct concbench_host *host, void *state)
 	(void)host;
 	if (b->late_started)
 		pthread_join(b->late, NULL);
+	if (b->kept > 0) {
+		kill(b->kept, SIGKILL);
+		waitpid(b->kept, NULL, 0);
+	}
 	free(b);
 }
 
