@@ -80,29 +80,26 @@ static int serve(struct run_state *st, const struct cell *cell, char *err,
 }
 
 /*
- * How busy the server was: its CPU over the time the cell's loops ran (the
- * whole cell's when no loop completed), per thread. Between loops the
- * server has nothing to do; counting that time would hide a saturation.
+ * How busy the server was: its CPU since the reset before the cell, over
+ * the time the cell's loops ran (the whole cell's when no loop completed),
+ * per thread. Between loops the server has nothing to do; counting that
+ * time would hide a saturation.
  */
 static void server_busy(const struct plan *plan, struct cell_result *res,
-                        const struct server_stats *before, double cell_s)
+                        double cell_s)
 {
-	const struct server_stats *after = &res->server;
+	const struct server_stats *sv = &res->server;
 	double loops_s = 0, capacity_s;
 	unsigned r;
 
 	for (r = 0; res->times && r < res->repeats_done; r++)
 		loops_s += res->times[r] * plan->loops;
-	capacity_s = (loops_s > 0 ? loops_s : cell_s) * (double)after->threads;
-	if (!(capacity_s > 0) || after->cpu_us < before->cpu_us ||
-	    after->run_delay_us < before->run_delay_us)
+	capacity_s = (loops_s > 0 ? loops_s : cell_s) * (double)sv->threads;
+	if (!(capacity_s > 0))
 		return;
-	res->server_cpu_fraction =
-	    (double)(after->cpu_us - before->cpu_us) * 1e-6 / capacity_s;
+	res->server_cpu_fraction = (double)sv->cpu_us * 1e-6 / capacity_s;
 	res->server_busy_fraction =
-	    res->server_cpu_fraction +
-	    (double)(after->run_delay_us - before->run_delay_us) * 1e-6 /
-	        capacity_s;
+	    (double)(sv->cpu_us + sv->run_delay_us) * 1e-6 / capacity_s;
 }
 
 /* One cell, with the server's view of it when the server runs. */
@@ -111,17 +108,12 @@ static enum cell_end measure(struct run_state *st, const struct cell *cell,
 {
 	unsigned port = st->server.pid ? st->server.port : 0;
 	char err[DIAG_ERR_MAX];
-	struct server_stats before;
 	enum cell_end end;
-	double t0 = 0;
+	double t0;
 
-	/* The server's counters then describe this cell alone; its CPU,
-	 * never reset, is read on both sides. */
-	if (port && (statsclient_reset(port, err, sizeof(err)) < 0 ||
-	             statsclient_read(port, &before, err, sizeof(err)) < 0)) {
+	/* The server's counters then describe this cell alone. */
+	if (port && statsclient_reset(port, err, sizeof(err)) < 0)
 		diag_warn("cannot reset the server's statistics: %s", err);
-		port = 0;
-	}
 	t0 = clock_now();
 	end = cell_measure(st->plan, cell, &st->env, res);
 	if (!port || end == CELL_REFUSED || end == CELL_STOPPED)
@@ -131,7 +123,7 @@ static enum cell_end measure(struct run_state *st, const struct cell *cell,
 	if (!res->has_server_stats)
 		diag_warn("cannot read the server's statistics: %s", err);
 	else
-		server_busy(st->plan, res, &before, clock_now() - t0);
+		server_busy(st->plan, res, clock_now() - t0);
 	return end;
 }
 

@@ -63,10 +63,11 @@
  *         "threads":T,"cpu_us":U,"run_delay_us":W,
  *         "digest":"0123456789abcdef"}
  *        threads: the listener threads; cpu_us: the server process's user
- *        and system CPU since it started; run_delay_us: how long its
- *        threads waited for a CPU while runnable (both never reset).
+ *        and system CPU; run_delay_us: how long its threads waited for a
+ *        CPU while runnable.
  *   POST /_concbench/reset  204; zeroes requests, the fault counters and
- *        numbering and the digest; max_in_flight becomes in_flight.
+ *        numbering, the digest, cpu_us and run_delay_us; max_in_flight
+ *        becomes in_flight.
  * Both are answered at once, without latency or faults, and are not
  * counted. Any other path under /_concbench/ gets 404, a wrong method 405.
  * A request is in flight from its arrival until its reply is handed to

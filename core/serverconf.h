@@ -86,8 +86,8 @@ struct server_stats {
 	uint64_t faults_status, faults_close, faults_stall;
 	char digest[17]; /* 16 lowercase hex digits */
 	uint64_t threads;
-	/* The server's user and system CPU since it started, and how long
-	 * its threads waited for a CPU while runnable. */
+	/* The server's user and system CPU, and how long its threads
+	 * waited for a CPU while runnable, since the last reset. */
 	uint64_t cpu_us, run_delay_us;
 };
 

@@ -38,10 +38,15 @@ void servercounts_fault(struct server_counts *c, unsigned kind)
 		atomic_fetch_add(&c->faults[kind], 1);
 }
 
+static uint64_t cpu_us(void);
+static uint64_t run_delay_us(void);
+
 void servercounts_reset(struct server_counts *c)
 {
 	unsigned k;
 
+	atomic_store(&c->cpu_base_us, cpu_us());
+	atomic_store(&c->run_delay_base_us, run_delay_us());
 	atomic_store(&c->requests, 0);
 	atomic_store(&c->digest, 0);
 	for (k = 0; k < SERVERCOUNTS_FAULTS; k++)
@@ -92,6 +97,14 @@ static uint64_t run_delay_us(void)
 	return total;
 }
 
+/* now less the figure at the last reset (0 if a clock went back) */
+static uint64_t since(uint64_t now, const _Atomic uint64_t *base)
+{
+	uint64_t b = atomic_load(base);
+
+	return now > b ? now - b : 0;
+}
+
 void servercounts_json(const struct server_counts *c, unsigned threads,
                        struct json_out *w)
 {
@@ -107,8 +120,9 @@ void servercounts_json(const struct server_counts *c, unsigned threads,
 	for (k = 0; k < SERVERCOUNTS_FAULTS; k++)
 		json_out_member_u64(w, names[k], atomic_load(&c->faults[k]));
 	json_out_member_u64(w, "threads", threads);
-	json_out_member_u64(w, "cpu_us", cpu_us());
-	json_out_member_u64(w, "run_delay_us", run_delay_us());
+	json_out_member_u64(w, "cpu_us", since(cpu_us(), &c->cpu_base_us));
+	json_out_member_u64(w, "run_delay_us",
+	                    since(run_delay_us(), &c->run_delay_base_us));
 	snprintf(digest, sizeof(digest), "%016" PRIx64,
 	         atomic_load(&c->digest));
 	json_out_member_string(w, "digest", digest);

@@ -21,6 +21,9 @@ struct server_counts {
 	_Atomic uint64_t in_flight, max_in_flight;
 	_Atomic uint64_t faults[SERVERCOUNTS_FAULTS];
 	_Atomic uint64_t digest;
+	/* The process's CPU and its threads' wait for a CPU at the last
+	 * reset, so that both are reported since then, as the rest is. */
+	_Atomic uint64_t cpu_base_us, run_delay_base_us;
 };
 
 /* A request arrived with this digest: its number, from 0. */
@@ -29,8 +32,8 @@ uint64_t servercounts_arrive(struct server_counts *c, uint64_t digest);
 void servercounts_leave(struct server_counts *c);
 /* A fault of kind 0..SERVERCOUNTS_FAULTS-1 picked it. */
 void servercounts_fault(struct server_counts *c, unsigned kind);
-/* Zero the numbering, the faults and the digest; the maximum in flight
- * becomes what is in flight now. */
+/* Zero the numbering, the faults, the digest and the CPU figures; the
+ * maximum in flight becomes what is in flight now. */
 void servercounts_reset(struct server_counts *c);
 
 /* The statistics as one JSON object into w (json_out_init'ed). */
