@@ -59,7 +59,7 @@ struct host_job {
 	/* From here to `inline_text`, cleared when the slot is reused. */
 	struct host *h;
 	uint64_t index; /* pub.index is the plugin's to overwrite */
-	char *text; /* URL, then the request body: inline_text or malloc'd */
+	char *url;      /* then the request body: in inline_text or malloc'd */
 	enum job_kind kind;
 	uint64_t page; /* of a listing */
 	uint64_t bytes;
@@ -192,10 +192,10 @@ static struct host_job *slot_take(struct job_slab *s)
 static void slot_release(struct job_slab *s, struct host_job *job)
 {
 	atomic_store(&job->state, SLOT_RELEASED);
-	if (job->text != job->inline_text)
-		free(job->text);
+	if (job->url != job->inline_text)
+		free(job->url);
 	free(job->body);
-	job->text = job->body = NULL;
+	job->url = job->body = NULL;
 	job->next_released = NULL;
 	slab_lock_take();
 	if (s->released)
@@ -241,8 +241,8 @@ static void slab_free(struct job_slab *s)
 			/* never reported: the plugin lost it */
 			if (atomic_load(&job->state) != SLOT_HELD)
 				continue;
-			if (job->text != job->inline_text)
-				free(job->text);
+			if (job->url != job->inline_text)
+				free(job->url);
 			free(job->body);
 		}
 		free(s->chunk[i]);
@@ -292,47 +292,62 @@ static struct host_job *held_job(struct host *h, struct concbench_job *pub,
 
 /* ---- jobs -------------------------------------------------------------- */
 
+/* What job index is: static, or added with a kind, number and text. */
+struct job_origin {
+	unsigned kind;
+	uint64_t number;
+	const char *text;
+};
+
+static int job_origin(const struct host *h, uint64_t index,
+                      struct job_origin *o)
+{
+	o->kind = JOB_STATIC;
+	o->number = 0;
+	o->text = NULL;
+	if (index < h->cfg.urls)
+		return 0;
+	return jobs_added(h->jobs, index, &o->kind, &o->number, &o->text);
+}
+
 static struct host_job *job_new(struct host *h, uint64_t index)
 {
-	unsigned kind = JOB_STATIC;
-	uint64_t number = 0;
-	const char *text = NULL;
+	struct job_origin o;
 	size_t need, body_at;
 	struct host_job *job;
 
-	if (index >= h->cfg.urls &&
-	    jobs_added(h->jobs, index, &kind, &number, &text) < 0)
+	if (job_origin(h, index, &o) < 0)
 		return NULL;
 	if (!(job = slot_take(&h->slab)))
 		return NULL;
 	memset(&job->h, 0,
 	       offsetof(struct host_job, inline_text) -
 	           offsetof(struct host_job, h));
-	job->text = job->inline_text;
-	need = request_describe(&h->req, index, kind, number, text,
+	job->url = job->inline_text;
+	need = request_describe(&h->req, index, o.kind, o.number, o.text,
 	                        job->inline_text, sizeof(job->inline_text),
 	                        &body_at);
 	if (need > sizeof(job->inline_text)) {
-		if (!(job->text = malloc(need))) {
+		if (!(job->url = malloc(need))) {
 			slot_release(&h->slab, job);
 			return NULL;
 		}
-		request_describe(&h->req, index, kind, number, text, job->text,
-		                 need, &body_at);
+		request_describe(&h->req, index, o.kind, o.number, o.text,
+		                 job->url, need, &body_at);
 	}
 	job->pub.index = job->index = index;
-	job->pub.url = job->text;
+	job->pub.url = job->url;
 	job->pub.plugin_data = NULL;
 	job->h = h;
-	job->kind = kind;
-	job->page = number;
-	if (request_has_body(&h->req, kind)) {
-		job->request_body = job->text + body_at;
+	job->kind = o.kind;
+	job->page = o.number;
+	if (request_has_body(&h->req, o.kind)) {
+		job->request_body = job->url + body_at;
 		job->request_body_len = strlen(job->request_body);
 	}
 	job->keep_body =
-	    kind == JOB_LISTING ||
-	    check_reads_body(&h->cfg.scn->check, kind == JOB_FOUND);
+	    o.kind == JOB_LISTING ||
+	    check_reads_body(&h->cfg.scn->check, o.kind == JOB_FOUND);
 	atomic_store(&job->state, SLOT_HELD);
 	return job;
 }
@@ -476,10 +491,10 @@ static CURL *host_easy(struct concbench_host *pub,
 		easy = curl_easy_init();
 	if (!easy) {
 		finish(job, JOB_FAIL_TRANSFER,
-		       "%s: cannot create a curl handle", job->text);
+		       "%s: cannot create a curl handle", job->url);
 		return NULL;
 	}
-	rc = request_configure(&job->h->req, easy, job->kind, job->text,
+	rc = request_configure(&job->h->req, easy, job->kind, job->url,
 	                       job->request_body, job->request_body_len);
 	if (rc == CURLE_OK) {
 #ifndef CB_NO_RECORDING
@@ -499,7 +514,7 @@ static CURL *host_easy(struct concbench_host *pub,
 		rc = curl_easy_setopt(easy, CURLOPT_HEADERDATA, job);
 	if (rc != CURLE_OK) {
 		finish(job, JOB_FAIL_TRANSFER,
-		       "%s: cannot configure a curl handle: %s", job->text,
+		       "%s: cannot configure a curl handle: %s", job->url,
 		       curl_easy_strerror(rc));
 		if (!reuse)
 			curl_easy_cleanup(easy);
@@ -528,7 +543,7 @@ static void note_end(struct host_job *job, CURL *easy)
 /* A listing page came back with a success status. */
 static void read_listing(struct host_job *job)
 {
-	struct listing_page lp = {.url = job->text,
+	struct listing_page lp = {.url = job->url,
 	                          .page = job->page,
 	                          .body = job->body,
 	                          .len = job->body_len,
@@ -546,7 +561,7 @@ static void read_listing(struct host_job *job)
 /* A target came back with a success status. */
 static void check_target(struct host_job *job)
 {
-	struct check_body b = {.url = job->text,
+	struct check_body b = {.url = job->url,
 	                       .text = job->body,
 	                       .len = job->body_len,
 	                       .bytes = job->bytes,
@@ -570,7 +585,7 @@ static void host_done(struct concbench_host *pub, struct concbench_job *job_pub,
 		return;
 	note_end(job, easy);
 	if (result != CURLE_OK) {
-		finish(job, JOB_FAIL_TRANSFER, "%s: %s", job->text,
+		finish(job, JOB_FAIL_TRANSFER, "%s: %s", job->url,
 		       job->errbuf[0] ? job->errbuf
 		                      : curl_easy_strerror(result));
 		return;
@@ -578,13 +593,13 @@ static void host_done(struct concbench_host *pub, struct concbench_job *job_pub,
 	if (!easy || curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status) !=
 	                 CURLE_OK) {
 		finish(job, JOB_FAIL_TRANSFER, "%s: no response status",
-		       job->text);
+		       job->url);
 		return;
 	}
 	if (job->kind == JOB_LISTING
 	        ? status < 200 || status > 299
 	        : !check_status(&job->h->cfg.scn->check, status)) {
-		finish(job, JOB_FAIL_STATUS, "%s: HTTP status %ld", job->text,
+		finish(job, JOB_FAIL_STATUS, "%s: HTTP status %ld", job->url,
 		       status);
 		return;
 	}
@@ -598,14 +613,11 @@ static void host_job_lost(struct concbench_host *pub, uint64_t index,
                           const char *reason)
 {
 	struct host *h = host_of(pub);
-	unsigned kind;
-	uint64_t number;
-	const char *text;
+	struct job_origin o;
 
 	/* A lost listing adds nothing more: the discovery ends with it. */
 	if (jobs_record_lost(h->jobs, index, reason) &&
-	    jobs_added(h->jobs, index, &kind, &number, &text) == 0 &&
-	    kind == JOB_LISTING)
+	    job_origin(h, index, &o) == 0 && o.kind == JOB_LISTING)
 		discovery_listing_end(h->jobs);
 }
 
@@ -771,17 +783,14 @@ const char *host_contract_broken(const struct host *h)
 
 void host_job_url(const struct host *h, uint64_t index, char *buf, size_t len)
 {
-	unsigned kind = JOB_STATIC;
-	uint64_t number = 0;
-	const char *text = NULL;
+	struct job_origin o;
 	size_t body_at;
 
-	if (index >= h->cfg.urls &&
-	    jobs_added(h->jobs, index, &kind, &number, &text) < 0) {
+	if (job_origin(h, index, &o) < 0) {
 		snprintf(buf, len, "?");
 		return;
 	}
-	if (request_describe(&h->req, index, kind, number, text, buf, len,
+	if (request_describe(&h->req, index, o.kind, o.number, o.text, buf, len,
 	                     &body_at) > len &&
 	    len)
 		diag_cut_utf8(buf);
