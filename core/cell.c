@@ -319,12 +319,14 @@ static int is_kept(const struct kept *k, pid_t pid)
  * orphans of the last. How many, and the first in *first. */
 static unsigned reap_leftovers(const struct kept *keep, pid_t *first)
 {
+	/* Room for every kept process and more: a list full of kept ones
+	 * would hide the rest. */
+	pid_t kids[KEPT_MAX + 64];
 	unsigned killed = 0, round;
-	pid_t kids[64];
 	int n, i, hit;
 
 	for (round = 0; round < 1000; round++) {
-		if ((n = proctree_children(getpid(), kids, 64)) <= 0)
+		if ((n = proctree_children(getpid(), kids, KEPT_MAX + 64)) <= 0)
 			break;
 		for (i = hit = 0; i < n; i++) {
 			if (is_kept(keep, kids[i]))

@@ -347,6 +347,15 @@ void jobs_record(struct job_table *t, uint64_t index, uint64_t bytes,
 	atomic_fetch_add(&t->ok, 1);
 }
 
+/* *a = max(*a, v), whoever else raises it meanwhile. */
+static void raise_to(_Atomic uint64_t *a, uint64_t v)
+{
+	uint64_t was = atomic_load_explicit(a, memory_order_relaxed);
+
+	while (v > was && !atomic_compare_exchange_weak(a, &was, v))
+		;
+}
+
 /* Job index's transfer is no longer in flight. */
 static void land(struct job_table *t, uint64_t index)
 {
@@ -377,14 +386,9 @@ void jobs_note_start(struct job_table *t, uint64_t index, uint64_t now_ns)
 	    atomic_load_explicit(&t->first_start_ns, memory_order_relaxed);
 
 	if (index < atomic_load(&t->published) &&
-	    !atomic_exchange(&flying(t)[index], 1)) {
-		uint64_t n = atomic_fetch_add(&t->in_flight, 1) + 1;
-		uint64_t max = atomic_load(&t->max_in_flight);
-
-		while (n > max && !atomic_compare_exchange_weak(
-		                      &t->max_in_flight, &max, n))
-			;
-	}
+	    !atomic_exchange(&flying(t)[index], 1))
+		raise_to(&t->max_in_flight,
+		         atomic_fetch_add(&t->in_flight, 1) + 1);
 	while (now_ns && now_ns < was &&
 	       !atomic_compare_exchange_weak(&t->first_start_ns, &was, now_ns))
 		;
@@ -393,13 +397,8 @@ void jobs_note_start(struct job_table *t, uint64_t index, uint64_t now_ns)
 void jobs_note_end(struct job_table *t, uint64_t index, uint64_t now_ns,
                    uint64_t connections)
 {
-	uint64_t was =
-	    atomic_load_explicit(&t->last_end_ns, memory_order_relaxed);
-
 	land(t, index);
-	while (now_ns > was &&
-	       !atomic_compare_exchange_weak(&t->last_end_ns, &was, now_ns))
-		;
+	raise_to(&t->last_end_ns, now_ns);
 	if (connections)
 		atomic_fetch_add_explicit(&t->connections, connections,
 		                          memory_order_relaxed);
