@@ -122,10 +122,9 @@ CURL *ref_easy(const struct ref_args *a, char *errbuf)
 	SET(CURLOPT_TIMEOUT_MS, a->timeout_ms);
 	SET(CURLOPT_USERAGENT, "concbench/" PACKAGE_VERSION);
 	SET(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
-	/* concbench's for its embedded server (no_proxy); overhead.sh
-	 * clears the proxy variables so that concbench, on base_url, goes
-	 * direct as well. */
-	SET(CURLOPT_NOPROXY, "*");
+	/* No CURLOPT_NOPROXY: concbench sets it only for its embedded
+	 * server, not for a base_url, so curl looks the proxy variables up
+	 * for each request in both clients (overhead.sh clears them). */
 	SET(CURLOPT_WRITEFUNCTION, discard);
 	SET(CURLOPT_ERRORBUFFER, errbuf);
 #undef SET

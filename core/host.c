@@ -12,6 +12,10 @@
  * used late still finds its old job). A call the contract forbids (a
  * foreign job, a call after run() returned) is recorded in memory shared
  * with forked workers, and fails the loop.
+ *
+ * The host also keeps a book of the curl handles it configured, and for
+ * which kind of job: a reused handle is reset and configured whole only
+ * when the job is of another kind, or the handle is not one it knows.
  */
 #include "config.h"
 
@@ -87,6 +91,17 @@ struct job_slab {
 	size_t released_count;
 };
 
+/* The handles easy() configured, by address: open addressing, never
+ * emptied (a handle freed and another made at its address is noted anew
+ * when easy() configures that one). */
+struct handle_book {
+	struct handle_note {
+		CURL *easy;
+		int kind; /* of its last job; -1: unknown, configure whole */
+	} * note;
+	size_t len, cap; /* cap: 0 or a power of two */
+};
+
 /* What the plugin's processes share: whether run() is running, and the
  * first broken rule of the contract. */
 struct host_shared {
@@ -102,6 +117,7 @@ struct host {
 	struct request_maker req;
 	struct checker check;
 	struct job_slab slab;
+	struct handle_book book;
 	struct host_shared *shared;
 	int has_req, has_check; /* initialized, so to be freed */
 };
@@ -142,8 +158,9 @@ static int call_allowed(struct host *h, const char *call)
 /* ---- job objects ----------------------------------------------------- */
 
 /*
- * One lock for every slab of the process, held across fork() so that a
- * worker forked while another thread claims a job inherits it unlocked.
+ * One lock for every slab and book of handles of the process, held across
+ * fork() so that a worker forked while another thread claims a job
+ * inherits it unlocked.
  */
 static pthread_mutex_t slab_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t slab_atfork_once = PTHREAD_ONCE_INIT;
@@ -248,6 +265,69 @@ static void slab_free(struct job_slab *s)
 		free(s->chunk[i]);
 	}
 	memset(s, 0, sizeof(*s));
+}
+
+/* ---- the book of handles ---------------------------------------------- */
+
+static struct handle_note *note_slot(struct handle_note *note, size_t cap,
+                                     const CURL *easy)
+{
+	/* Fibonacci hashing of the address: handles are 16-byte aligned. */
+	size_t i = (size_t)(((uintptr_t)easy >> 4) * 0x9E3779B97F4A7C15ull) &
+	           (cap - 1);
+
+	while (note[i].easy && note[i].easy != easy)
+		i = (i + 1) & (cap - 1);
+	return &note[i];
+}
+
+/* The kind of job easy was last configured for, -1 if not known. */
+static int book_kind(struct handle_book *b, const CURL *easy)
+{
+	int kind = -1;
+
+	slab_lock_take();
+	if (b->cap) {
+		struct handle_note *n = note_slot(b->note, b->cap, easy);
+		if (n->easy)
+			kind = n->kind;
+	}
+	slab_lock_give();
+	return kind;
+}
+
+/* Note easy as configured for kind (-1: in a state not known). Out of
+ * memory, a handle is left out of the book: configured whole next time. */
+static void book_note(struct handle_book *b, CURL *easy, int kind)
+{
+	struct handle_note *n;
+
+	slab_lock_take();
+	if ((b->len + 1) * 2 > b->cap && kind >= 0) {
+		size_t cap = b->cap ? b->cap * 2 : 64, i;
+		struct handle_note *note = calloc(cap, sizeof(*note));
+
+		if (note) {
+			for (i = 0; i < b->cap; i++)
+				if (b->note[i].easy)
+					*note_slot(note, cap, b->note[i].easy) =
+					    b->note[i];
+			free(b->note);
+			b->note = note;
+			b->cap = cap;
+		}
+	}
+	if (b->cap) {
+		n = note_slot(b->note, b->cap, easy);
+		if (n->easy)
+			n->kind = kind;
+		else if ((b->len + 1) * 2 <= b->cap && kind >= 0) {
+			n->easy = easy;
+			n->kind = kind;
+			b->len++;
+		}
+	}
+	slab_lock_give();
 }
 
 /*
@@ -479,40 +559,51 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *userp)
 static CURL *host_easy(struct concbench_host *pub,
                        struct concbench_job *job_pub, CURL *reuse)
 {
-	struct host_job *job = held_job(host_of(pub), job_pub, "easy()", 0);
+	struct host *h = host_of(pub);
+	struct host_job *job = held_job(h, job_pub, "easy()", 0);
 	CURL *easy = reuse;
 	CURLcode rc;
+	int again;
 
 	if (!job)
 		return NULL;
-	if (easy)
-		curl_easy_reset(easy);
-	else
+	/* curl_easy_reset() and every option again were 3.8k of the 6.5k
+	 * instructions the host added to a request (callgrind, eventloop
+	 * against bench/ref-multi): done only when the options change. */
+	again = easy && book_kind(&h->book, easy) == (int)job->kind;
+	if (!easy)
 		easy = curl_easy_init();
+	else if (!again)
+		curl_easy_reset(easy);
 	if (!easy) {
 		finish(job, JOB_FAIL_TRANSFER,
 		       "%s: cannot create a curl handle", job->url);
 		return NULL;
 	}
-	rc = request_configure(&job->h->req, easy, job->kind, job->url,
-	                       job->request_body, job->request_body_len);
+	rc = request_configure(&h->req, easy, job->kind, job->url,
+	                       job->request_body, job->request_body_len, again);
 	if (rc == CURLE_OK) {
 #ifndef CB_NO_RECORDING
 		job->started_ns = clock_now_ns();
 #endif
 		jobs_note_start(job->h->jobs, job->index, job->started_ns);
 	}
-	if (rc == CURLE_OK)
+	if (rc == CURLE_OK && !again)
 		rc = curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
 	if (rc == CURLE_OK)
 		rc = curl_easy_setopt(easy, CURLOPT_WRITEDATA, job);
 	if (rc == CURLE_OK)
 		rc = curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, job->errbuf);
-	if (rc == CURLE_OK && job->kind == JOB_LISTING)
+	if (rc == CURLE_OK && job->kind == JOB_LISTING && !again)
 		rc = curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
 	if (rc == CURLE_OK && job->kind == JOB_LISTING)
 		rc = curl_easy_setopt(easy, CURLOPT_HEADERDATA, job);
-	if (rc != CURLE_OK) {
+	if (rc == CURLE_OK) {
+		if (!again)
+			book_note(&h->book, easy, (int)job->kind);
+	} else {
+		if (reuse)
+			book_note(&h->book, easy, -1);
 		finish(job, JOB_FAIL_TRANSFER,
 		       "%s: cannot configure a curl handle: %s", job->url,
 		       curl_easy_strerror(rc));
@@ -743,6 +834,7 @@ void host_free(struct host *h)
 	if (h->has_req)
 		request_maker_free(&h->req);
 	slab_free(&h->slab);
+	free(h->book.note);
 	jobs_destroy(h->jobs);
 	munmap(h->shared, sizeof(*h->shared));
 	free(h);

@@ -132,7 +132,7 @@ int request_has_body(const struct request_maker *m, enum job_kind kind)
 
 CURLcode request_configure(const struct request_maker *m, CURL *easy,
                            enum job_kind kind, const char *url,
-                           const char *body, size_t body_len)
+                           const char *body, size_t body_len, int again)
 {
 	const struct scenario *scn = m->scn;
 	const char *method =
@@ -147,30 +147,35 @@ CURLcode request_configure(const struct request_maker *m, CURL *easy,
 			rc = curl_easy_setopt(easy, opt, val);                 \
 	} while (0)
 	SET(CURLOPT_URL, url);
-	SET(CURLOPT_NOSIGNAL, 1L);
-	SET(CURLOPT_TIMEOUT_MS, (long)scn->timeout_ms);
-	SET(CURLOPT_USERAGENT, REQUEST_USER_AGENT);
-	/*
-	 * HTTP/1.1 for every strategy: HTTP/2 would let a multi handle
-	 * multiplex streams on one connection while blocking handles cannot,
-	 * and the comparison would no longer be about the strategy.
-	 */
-	SET(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
-	if (headers)
-		SET(CURLOPT_HTTPHEADER, headers);
+	if (!again) {
+		SET(CURLOPT_NOSIGNAL, 1L);
+		SET(CURLOPT_TIMEOUT_MS, (long)scn->timeout_ms);
+		SET(CURLOPT_USERAGENT, REQUEST_USER_AGENT);
+		/*
+		 * HTTP/1.1 for every strategy: HTTP/2 would let a multi
+		 * handle multiplex streams on one connection while blocking
+		 * handles cannot, and the comparison would no longer be
+		 * about the strategy.
+		 */
+		SET(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
+		if (headers)
+			SET(CURLOPT_HTTPHEADER, headers);
+		if (m->no_proxy)
+			SET(CURLOPT_NOPROXY, "*");
+	}
 	if (body) {
 		SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
 		SET(CURLOPT_POSTFIELDS, body);
 	}
-	/* A body makes curl POST; any other method is named outright. */
-	if (method && !(body && strcmp(method, "POST") == 0)) {
+	/* A body makes curl POST (so the method is set after it, again too);
+	 * any other method is named outright. */
+	if (method && (!again || body) &&
+	    !(body && strcmp(method, "POST") == 0)) {
 		if (strcmp(method, "HEAD") == 0)
 			SET(CURLOPT_NOBODY, 1L);
 		else if (strcmp(method, "GET") != 0 || body)
 			SET(CURLOPT_CUSTOMREQUEST, method);
 	}
-	if (m->no_proxy)
-		SET(CURLOPT_NOPROXY, "*");
 #undef SET
 	return rc;
 }

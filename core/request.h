@@ -50,10 +50,15 @@ size_t request_describe(const struct request_maker *m, uint64_t index,
 /* Whether jobs of `kind` send a body. */
 int request_has_body(const struct request_maker *m, enum job_kind kind);
 
-/* Configure easy (fresh or reset) for a job's request; body may be NULL.
- * The caller sets where the response goes. */
+/*
+ * Configure easy for a job's request; body may be NULL. easy is fresh or
+ * reset, or, with `again`, was configured here for a job of the same kind
+ * and since changed in nothing but where its response went: then only
+ * what differs from job to job is set. The caller sets where the response
+ * goes.
+ */
 CURLcode request_configure(const struct request_maker *m, CURL *easy,
                            enum job_kind kind, const char *url,
-                           const char *body, size_t body_len);
+                           const char *body, size_t body_len, int again);
 
 #endif

@@ -156,14 +156,17 @@ struct concbench_host {
 	                                struct concbench_job **job);
 
 	/*
-	 * Return a curl easy handle configured for job: `reuse` itself, after
-	 * curl_easy_reset() (connections stay cached), or a new handle when
-	 * `reuse` is NULL. The host sets CURLOPT_NOSIGNAL on every handle, so
-	 * handles may be driven from any thread. The plugin owns the handle and
-	 * frees it with curl_easy_cleanup(); a handle in a multi handle must be
-	 * removed from it before it is passed as `reuse`. On failure returns
-	 * NULL, records the job as failed and releases it (do not call done()
-	 * for it); `reuse` is then still the plugin's.
+	 * Return a curl easy handle configured for job: `reuse` itself
+	 * (connections stay cached), or a new handle when `reuse` is NULL.
+	 * `reuse` must be a handle an earlier easy() returned: the host
+	 * knows which, and sets again only the options that differ from
+	 * its last job (it resets a handle and configures it whole for a
+	 * job of another kind). The host sets CURLOPT_NOSIGNAL on every handle,
+	 * so handles may be driven from any thread. The plugin owns the handle
+	 * and frees it with curl_easy_cleanup(); a handle in a multi handle
+	 * must be removed from it before it is passed as `reuse`. On failure
+	 * returns NULL, records the job as failed and releases it (do not call
+	 * done() for it); `reuse` is then still the plugin's.
 	 */
 	CURL *(*easy)(struct concbench_host *host, struct concbench_job *job,
 	              CURL *reuse);
