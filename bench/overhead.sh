@@ -4,9 +4,12 @@
 # `concbench serve` (zero latency, 100-byte bodies) takes every client in
 # turn: each strategy and a bare libcurl client doing the same requests
 # (bench/ref-multi.c, bench/ref-threads.c), N URLs at concurrency C, R
-# runs each. Prints, per pair, the ratio of the medians of the request
-# rates (concbench / reference), the ratio of the best rates, the ratio
-# of the medians of CPU per request, and whether each target is met:
+# runs each. Prints, per pair, the ratios of the two clients' request
+# rates (concbench / reference) run by run, each run against the other
+# client's run of the same round: their median and their range (how much
+# one comparison varies); the ratio of the best rates (best of R); the
+# ratio of the medians of CPU per request; and whether each target is
+# met, for the median and for the best:
 #
 #   eventloop      / ref-multi     rate >= 0.95, CPU per request <= 1.10
 #   threadpool     / ref-threads   rate >= 0.95 (C threads)
@@ -18,6 +21,8 @@
 #   bench/overhead.sh [CONCBENCH]      defaults: N=50000 C=100 R=5
 #   QUICK=1 bench/overhead.sh          N=5000, R=3
 #   N=20000 C=50 R=7 bench/overhead.sh
+#   PIN=1 bench/overhead.sh            the server on CPU 0, the clients on
+#                                      the others (taskset)
 #
 # CONCBENCH defaults to ./concbench; the reference clients are looked for
 # next to it, in bench/ (REF_MULTI, REF_THREADS override). Needs jq and
@@ -27,7 +32,8 @@
 # reversed every other round, so that a machine getting busier or quieter
 # weighs on both sides of a pair alike: absolute figures on a shared
 # machine are noisy, ratios of runs interleaved in one script run much
-# less so. Every client must send the same requests: the server's request
+# less so, and a ratio of two runs next to each other in time least.
+# Every client must send the same requests: the server's request
 # count and digest are read after each run and must agree. This is a
 # measurement, not a test: it exits 0 whether the targets are met or not,
 # and 1 only if something broke (a failed request, a client that did not
@@ -44,10 +50,13 @@ else
 	N=${N:-50000} R=${R:-5}
 fi
 C=${C:-100}
+PIN=${PIN:-0}
 PATTERN="/bench/{i}"
 CLIENTS="eventloop ref-multi threadpool ref-threads mp-eventloop-1"
 
-for tool in jq curl; do
+tools="jq curl"
+[ "$PIN" = 0 ] || tools="$tools taskset"
+for tool in $tools; do
 	command -v "$tool" >/dev/null ||
 	    { echo "overhead.sh: $tool is needed" >&2; exit 1; }
 done
@@ -78,7 +87,21 @@ fail() {
 	exit 1
 }
 
-"$CONCBENCH" serve --latency-ms 0 --body-bytes 100 \
+# Pinned, the server has CPU 0 and the clients every other one: neither
+# takes the other's CPU, at the price of a server with one CPU only.
+client_cpus=
+serve_pin=
+if [ "$PIN" != 0 ]; then
+	cpus=$(nproc)
+	[ "$cpus" -ge 2 ] || fail "PIN=1 needs 2 CPUs or more"
+	client_cpus=1-$((cpus - 1))
+	serve_pin="--cpus 0"
+fi
+pinned() {
+	if [ -n "$client_cpus" ]; then taskset -c "$client_cpus" "$@"; else "$@"; fi
+}
+# shellcheck disable=SC2086 # serve_pin is two words or none
+"$CONCBENCH" serve --latency-ms 0 --body-bytes 100 $serve_pin \
     >"$tmp/serve.out" 2>"$tmp/serve.err" &
 server=$!
 base=
@@ -122,7 +145,7 @@ run() {
 	case $1 in
 	ref-multi | ref-threads)
 		if [ "$1" = ref-multi ]; then exe=$REF_MULTI; else exe=$REF_THREADS; fi
-		"$exe" "$base" "$PATTERN" "$N" "$C" >"$tmp/out" 2>"$tmp/err" ||
+		pinned "$exe" "$base" "$PATTERN" "$N" "$C" >"$tmp/out" 2>"$tmp/err" ||
 		    fail "$1 failed: $(cat "$tmp/out" "$tmp/err")"
 		line=$(awk '{
 			for (i = 2; i <= NF; i++) {
@@ -132,7 +155,7 @@ run() {
 		}' "$tmp/out")
 		;;
 	*)
-		"$CONCBENCH" -q --json "$tmp/run.json" "$tmp/$1.yaml" \
+		pinned "$CONCBENCH" -q --json "$tmp/run.json" "$tmp/$1.yaml" \
 		    >"$tmp/out" 2>"$tmp/err" ||
 		    fail "$1 failed: $(cat "$tmp/out" "$tmp/err")"
 		line=$(jq -r '.cells[0] |
@@ -144,14 +167,14 @@ run() {
 	got=$(echo "$s" | jq -r .requests)
 	[ "$got" = "$N" ] || fail "$1: the server got $got requests, not $N"
 	echo "$s" | jq -r --arg c "$1" '"\($c) \(.digest)"' >>"$tmp/digests"
-	echo "$1 $line" >>"$tmp/fig"
+	echo "$1 $line $round" >>"$tmp/fig"
 	echo "$round $1 $line" | awk '{
 		printf "  run %d  %-15s %9.0f req/s %8.2f us CPU/request\n",
 		    $1, $2, $3, $4 }'
 }
 
 echo "overhead: N=$N C=$C, zero latency, 100-byte bodies, $R runs each," \
-    "interleaved"
+    "interleaved$([ "$PIN" = 0 ] || echo ", server on CPU 0, clients on $client_cpus")"
 echo "$(uname -n), $(nproc) CPUs, $(date -u +%Y-%m-%dT%H:%M:%SZ)," \
     "load average $(cut -d' ' -f1-3 /proc/loadavg) at the start"
 "$CONCBENCH" --version | sed -n 2p
@@ -177,37 +200,43 @@ fi
 echo "every run sent the same $N requests (server digest" \
     "$(awk 'NR == 1 { print $2 }' "$tmp/digests"))"
 
-# Median and best (highest) of column 2 or 3 of a client's runs.
-median() {
-	awk -v c="$1" -v k="$2" '$1 == c { print $k }' "$tmp/fig" | sort -g |
-	    awk '{ v[NR] = $1 } END {
-		print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-best() {
-	awk -v c="$1" '$1 == c && $2 > b { b = $2 } END { print b }' "$tmp/fig"
-}
-
 echo
-printf '%-27s %20s %6s %19s  %s\n' "concbench / reference" \
-    "median req/s (ratio)" best "CPU us/req (ratio)" targets
+printf '%-27s %-22s %7s %7s  %s\n' "concbench / reference" \
+    "rate ratio, run by run" "best" "CPU/req" "targets (median; best)"
+# Per pair: the median and range of the rate ratios of the runs of one
+# round, the ratio of the best rates, the ratio of the median CPU per
+# request, and the targets, judged on the median and on the best.
 pair() { # CONCBENCH-CLIENT REFERENCE-CLIENT
-	awk -v a="$1" -v b="$2" -v ra="$(median "$1" 2)" \
-	    -v rb="$(median "$2" 2)" -v ba="$(best "$1")" -v bb="$(best "$2")" \
-	    -v ca="$(median "$1" 3)" -v cb="$(median "$2" 3)" 'BEGIN {
-		r = ra / rb; c = ca / cb
+	awk -v a="$1" -v b="$2" '
+	function median(v, n,   i, j, t) {
+		for (i = 2; i <= n; i++)	# insertion sort: a few numbers
+			for (j = i; j > 1 && v[j - 1] > v[j]; j--) {
+				t = v[j]; v[j] = v[j - 1]; v[j - 1] = t
+			}
+		return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+	}
+	function judge(r) {
+		if (a == "mp-eventloop-1")
+			return r >= 0.95 && r <= 1.05 ? "met" : "MISSED"
+		return r >= 0.95 ? "met" : "MISSED"
+	}
+	$1 == a { rate_a[$4] = $2; cpu_a[++na] = $3; if ($2 > best_a) best_a = $2 }
+	$1 == b { rate_b[$4] = $2; cpu_b[++nb] = $3; if ($2 > best_b) best_b = $2 }
+	END {
+		for (round in rate_a)
+			if (round in rate_b)
+				ratio[++n] = rate_a[round] / rate_b[round]
+		m = median(ratio, n)	# sorts ratio[]
+		best = best_a / best_b
+		cpu = median(cpu_a, na) / median(cpu_b, nb)
+		what = a == "mp-eventloop-1" ? "rate within 5%" : "rate >= 0.95"
+		t = sprintf("%s: %s; %s", what, judge(m), judge(best))
 		if (a == "eventloop")
-			t = sprintf("rate >= 0.95: %s; CPU/request <= 1.10: %s",
-			    (r >= 0.95 ? "met" : "MISSED"),
-			    (c <= 1.10 ? "met" : "MISSED"))
-		else if (a == "threadpool")
-			t = sprintf("rate >= 0.95: %s",
-			    (r >= 0.95 ? "met" : "MISSED"))
-		else
-			t = sprintf("rate within 5%%: %s",
-			    (r >= 0.95 && r <= 1.05 ? "met" : "MISSED"))
-		printf "%-27s %6.0f/%-6.0f %5.3f %6.3f %5.1f/%-5.1f %5.3f  %s\n",
-		    a " / " b, ra, rb, r, ba / bb, ca, cb, c, t
-	}'
+			t = t sprintf(", CPU/request <= 1.10: %s",
+			    cpu <= 1.10 ? "met" : "MISSED")
+		printf "%-27s %5.3f [%5.3f .. %5.3f] %7.3f %7.3f  %s\n",
+		    a " / " b, m, ratio[1], ratio[n], best, cpu, t
+	}' "$tmp/fig"
 }
 pair eventloop ref-multi
 pair threadpool ref-threads
