@@ -14,20 +14,32 @@
 #include "diag.h"
 #include "json.h"
 #include "results.h"
+#include "servercounts.h"
 #include "stats.h"
 
-const char *const export_csv_columns[] = {
-    "strategy",       "latency",
-    "urls",           "concurrency",
-    "repeat",         "loops",
-    "best_s",         "mean_s",
-    "median_s",       "stdev_s",
-    "requests_per_s", "p50_ms",
-    "p90_ms",         "p99_ms",
-    "max_ms",         "cpu_us_per_request",
-    "peak_rss_bytes", "connections_per_loop",
-    "setup_s",        "efficiency",
-    "status",         NULL};
+const char *const export_csv_columns[] = {"strategy",
+                                          "latency",
+                                          "urls",
+                                          "concurrency",
+                                          "repeat",
+                                          "loops",
+                                          "best_s",
+                                          "mean_s",
+                                          "median_s",
+                                          "stdev_s",
+                                          "requests_per_s",
+                                          "p50_ms",
+                                          "p90_ms",
+                                          "p99_ms",
+                                          "max_ms",
+                                          "cpu_us_per_request",
+                                          "peak_rss_bytes",
+                                          "connections_per_loop",
+                                          "setup_s",
+                                          "efficiency",
+                                          "server_busy_fraction",
+                                          "status",
+                                          NULL};
 
 static int done(FILE *out)
 {
@@ -95,6 +107,7 @@ int export_csv(FILE *out, const struct results *r)
 		csv_number(out, c->connections_per_loop);
 		csv_number(out, c->setup_s);
 		csv_number(out, c->efficiency);
+		csv_number(out, c->server_busy_fraction);
 		csv_text(out, c->status, 1);
 	}
 	return done(out);
@@ -115,23 +128,29 @@ static double row_fastest(const struct results *r, size_t first, size_t end)
 	return fastest;
 }
 
-/* A cell of a table: "107 msec", "FAILED", with how much slower. */
+/* A cell of a table: "107 msec", "FAILED", with how much slower, and
+ * whether the server was saturated. */
 static void table_cell(const struct result_cell *c, double fastest,
                        int markdown, char *buf, size_t len)
 {
+	const char *saturated = "";
 	char t[32];
 
 	if (!c->ok || isnan(c->best_s)) {
 		snprintf(buf, len, "FAILED");
 		return;
 	}
+	if (c->server_saturated)
+		saturated = markdown ? " (server saturated)" : "!";
 	stats_format_time(c->best_s, t, sizeof(t));
 	if (c->best_s <= fastest)
-		snprintf(buf, len, markdown ? "**%s**" : "*%s", t);
+		snprintf(buf, len, markdown ? "**%s**%s" : "*%s%s", t,
+		         saturated);
 	else if (markdown)
-		snprintf(buf, len, "%s (%.2f x)", t, c->best_s / fastest);
+		snprintf(buf, len, "%s (%.2f x)%s", t, c->best_s / fastest,
+		         saturated);
 	else
-		snprintf(buf, len, " %s", t);
+		snprintf(buf, len, " %s%s", t, saturated);
 }
 
 /* Markdown text: '|' and line breaks would end the cell. */
@@ -194,10 +213,17 @@ int export_markdown(FILE *out, const struct results *r)
 			fputc('\n', out);
 		}
 	}
+	if (r->any_saturated)
+		fprintf(out,
+		        "\nserver saturated: the test server was busy more "
+		        "than %.2f of its threads' time in the cell, which "
+		        "may measure the server, not the strategy.\n",
+		        SERVER_SATURATED);
 	fputs("\n## Cells\n\n| cell | best | p50 ms | p90 ms | p99 ms | max "
 	      "ms | CPU us/request | peak RSS | connections/loop | setup | "
-	      "efficiency | status |\n"
-	      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n",
+	      "efficiency | server busy | status |\n"
+	      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+	      "\n",
 	      out);
 	for (i = 0; i < r->ncells; i++) {
 		const struct result_cell *c = &r->cells[i];
@@ -225,6 +251,7 @@ int export_markdown(FILE *out, const struct results *r)
 			fprintf(out, " %s |", t);
 		}
 		md_number(out, c->efficiency, 1);
+		md_number(out, c->server_busy_fraction, 1);
 		fputc(' ', out);
 		md_text(out, c->status);
 		fputs(" |\n", out);
@@ -284,6 +311,12 @@ int export_matrix(FILE *out, const struct results *r)
 			fputc('\n', out);
 		}
 	}
+	if (r->any_saturated)
+		fprintf(out,
+		        "  ! the test server was saturated (busy more than "
+		        "%.2f of its threads' time): the cell may measure "
+		        "the server, not the strategy\n",
+		        SERVER_SATURATED);
 	return done(out);
 }
 

@@ -17,6 +17,7 @@
 #include "json.h"
 #include "plots.h"
 #include "results.h"
+#include "servercounts.h"
 #include "stats.h"
 
 static const char style[] =
@@ -29,6 +30,7 @@ static const char style[] =
     "th,td{border:1px solid #ccc;padding:0.25em 0.6em;text-align:right}\n"
     "th{background:#f3f3f3}td.l,th.l{text-align:left}\n"
     "td.best{font-weight:bold;background:#eaf6ea}td.failed{color:#b00}\n"
+    "td.saturated,p.saturated{color:#8a5a00}\n"
     "figure{margin:1em 0;page-break-inside:avoid}\n"
     "figure svg{max-width:100%;height:auto}\n"
     "figcaption{font-size:0.9em;color:#555}\n"
@@ -143,19 +145,34 @@ static void matrix(FILE *out, const struct results *r)
 					continue;
 				}
 				stats_format_time(c->best_s, t, sizeof(t));
-				if (c->best_s <= fastest)
-					fprintf(out,
-					        "<td class=\"best\">%s</td>",
-					        t);
-				else
-					fprintf(out,
-					        "<td>%s (%.2f&times;)</td>", t,
+				static const char *const td[] = {
+				    "<td>", "<td class=\"best\">",
+				    "<td class=\"saturated\">",
+				    "<td class=\"best saturated\">"};
+
+				fprintf(out, "%s%s",
+				        td[(c->best_s <= fastest) |
+				           c->server_saturated << 1],
+				        t);
+				if (c->best_s > fastest)
+					fprintf(out, " (%.2f&times;)",
 					        c->best_s / fastest);
+				fputs(c->server_saturated
+				          ? " (server saturated)</td>"
+				          : "</td>",
+				      out);
 			}
 			fputs("</tr>\n", out);
 		}
 		fputs("</table>\n", out);
 	}
+	if (r->any_saturated)
+		fprintf(out,
+		        "<p class=\"saturated\">server saturated: the test "
+		        "server was busy more than %.2f of its threads' time "
+		        "in the cell, which may measure the server, not the "
+		        "strategy.</p>\n",
+		        SERVER_SATURATED);
 }
 
 /* A figure to `digits` significant digits, or a dash. */
@@ -176,7 +193,7 @@ static void cells(FILE *out, const struct results *r)
 	      "<th>best</th><th>p50 ms</th><th>p90 ms</th><th>p99 ms</th>"
 	      "<th>max ms</th><th>CPU us/request</th><th>peak RSS</th>"
 	      "<th>connections/loop</th><th>requests/s</th><th>efficiency"
-	      "</th><th class=\"l\">status</th></tr>\n",
+	      "</th><th>server busy</th><th class=\"l\">status</th></tr>\n",
 	      out);
 	for (i = 0; i < r->ncells; i++) {
 		const struct result_cell *c = &r->cells[i];
@@ -200,6 +217,7 @@ static void cells(FILE *out, const struct results *r)
 		number_cell(out, 3, c->connections_per_loop);
 		number_cell(out, 6, c->requests_per_s);
 		number_cell(out, 2, c->efficiency);
+		number_cell(out, 2, c->server_busy_fraction);
 		fprintf(out, "<td class=\"l%s\">", c->ok ? "" : " failed");
 		esc(out, c->status);
 		fputs("</td></tr>\n", out);

@@ -26,6 +26,7 @@
 #include "results.h"
 #include "timeline.h"
 #include "scenario.h"
+#include "servercounts.h"
 
 static void format_latency(const struct latency_spec *spec, char *buf,
                            size_t len)
@@ -85,7 +86,6 @@ static double efficiency(const struct plan *plan, const struct cell *cell,
 }
 
 /* Above this fraction of its CPU, the server may be what a cell measures. */
-#define REPORT_SERVER_SATURATED 0.9
 
 /* "  latency p50 51.2 ms, p99 88.9 ms, max 96 ms; CPU 31 us/request;
  * 100 connections; setup 0.4 ms; 0.93 of ideal" */
@@ -176,7 +176,7 @@ void report_cell(FILE *out, const struct plan *plan, const struct cell *cell,
 		fprintf(out, "  %" PRIu64 " matches of /%s/ per loop\n",
 		        res->matches_per_loop, plan->scn->check.match);
 	if (res->has_server_stats &&
-	    res->server_busy_fraction > REPORT_SERVER_SATURATED)
+	    res->server_busy_fraction > SERVER_SATURATED)
 		fprintf(
 		    out,
 		    "  warning: the test server was saturated (busy %.2f of "

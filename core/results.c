@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "json.h"
+#include "servercounts.h"
 
 /* A results file of more is not one concbench wrote. */
 #define RESULTS_MAX_BYTES (1u << 30)
@@ -151,6 +152,9 @@ static int read_cell(struct results *r, const struct json_value *v, size_t i,
 	c->p90_ms = member(v, "latency_ms", "p90");
 	c->p99_ms = member(v, "latency_ms", "p99");
 	c->max_ms = member(v, "latency_ms", "max");
+	c->server_busy_fraction = member(v, "server", "busy_fraction");
+	c->server_saturated = c->server_busy_fraction > SERVER_SATURATED;
+	r->any_saturated |= c->server_saturated;
 	c->histogram = json_get(v, "histogram");
 	c->memory = json_get(json_get(v, "memory"), "samples");
 	c->memory_start_unix = member(v, "memory", "start_unix");

@@ -26,7 +26,9 @@ struct result_cell {
 	double requests_per_s, cpu_us_per_request, peak_rss_bytes;
 	double connections_per_loop, setup_s, efficiency;
 	double p50_ms, p90_ms, p99_ms, max_ms;
-	const struct json_value *times_s;   /* array */
+	double server_busy_fraction;      /* NAN without the embedded server */
+	int server_saturated;             /* above SERVER_SATURATED */
+	const struct json_value *times_s; /* array */
 	const struct json_value *histogram; /* [[upper_bound_us, count]...] */
 	const struct json_value *memory;    /* [[t_s, bytes]...] */
 	double memory_start_unix;
@@ -42,6 +44,7 @@ struct results {
 	struct result_cell *cells;
 	size_t ncells;
 	int latency_varies; /* cells differ in latency */
+	int any_saturated;  /* a cell's server_saturated */
 };
 
 /* Read a results document from text. 0, or -1 with err. */

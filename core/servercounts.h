@@ -13,6 +13,10 @@
 
 struct json_out;
 
+/* Busy more than this fraction of its threads' time over a cell, the
+ * server may be what the cell measured: the reports say so. */
+#define SERVER_SATURATED 0.9
+
 /* The fault kinds counted: status, close, stall. */
 #define SERVERCOUNTS_FAULTS 3
 
