@@ -172,7 +172,7 @@ int main(int argc, char **argv)
 	unsigned long i, c;
 	int rc;
 
-	ref_init(argc, argv, &cl.args);
+	ref_init(argc, argv, "", &cl.args);
 	c = cl.args.c < cl.args.n ? cl.args.c : cl.args.n;
 	ref_mark(&from);
 	cl.base = event_base_new();

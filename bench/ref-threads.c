@@ -175,7 +175,7 @@ int main(int argc, char **argv)
 		argv[1] = argv[0];
 		argc--, argv++;
 	}
-	ref_init(argc, argv, &args);
+	ref_init(argc, argv, "[--per-request] ", &args);
 	ref_mark(&from);
 	broken = fresh ? per_request(&total) : pool(&total);
 	ref_mark(&to);

@@ -21,16 +21,19 @@
 
 static atomic_uint told;
 
+/* The flags of the program ("" or "[--flag] "), for usage(). */
+static const char *usage_flags = "";
+
 static void usage(const char *prog)
 {
 	fprintf(stderr,
-	        "usage: %s BASE_URL PATTERN N C [TIMEOUT_MS]\n"
+	        "usage: %s %sBASE_URL PATTERN N C [TIMEOUT_MS]\n"
 	        "  BASE_URL  http://127.0.0.1:PORT\n"
 	        "  PATTERN   a path with {i} (0 to N-1), or a prefix the "
 	        "index is appended to\n"
 	        "  N         requests; C: transfers at once\n"
 	        "  TIMEOUT_MS  of each request (default %ld, as concbench's)\n",
-	        prog, REF_TIMEOUT_MS);
+	        prog, usage_flags, REF_TIMEOUT_MS);
 	exit(2);
 }
 
@@ -49,10 +52,11 @@ static unsigned long number(const char *prog, const char *s, unsigned long max)
 	return v;
 }
 
-void ref_init(int argc, char **argv, struct ref_args *a)
+void ref_init(int argc, char **argv, const char *flags, struct ref_args *a)
 {
 	struct rlimit rl;
 
+	usage_flags = flags;
 	if (argc < 5 || argc > 6)
 		usage(argv[0]);
 	a->base = argv[1];

@@ -28,10 +28,11 @@ struct ref_tally {
 	long connects; /* new connections the transfers made */
 };
 
-/* Parse "BASE PATTERN N C [TIMEOUT_MS]"; on a usage error, say so and
- * exit 2. Also curl_global_init and the process set-up concbench's
- * measurement child has; exits 1 if that fails. */
-void ref_init(int argc, char **argv, struct ref_args *a);
+/* Parse "BASE PATTERN N C [TIMEOUT_MS]" (after the program's own flags,
+ * which it has taken out: "" or "[--flag] ", for the usage line); on a
+ * usage error, say so and exit 2. Also curl_global_init and the process
+ * set-up concbench's measurement child has; exits 1 if that fails. */
+void ref_init(int argc, char **argv, const char *flags, struct ref_args *a);
 
 /* The URL of request i into buf (len bytes); -1 if it does not fit. */
 int ref_url(const struct ref_args *a, unsigned long i, char *buf, size_t len);
