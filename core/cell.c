@@ -18,6 +18,9 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#ifdef __GLIBC__
+#include <malloc.h> /* malloc_trim */
+#endif
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -160,6 +163,21 @@ static void leave_cpus(struct cell_shared *sh, uint64_t server_cpus)
 	if (sched_setaffinity(0, sizeof(set), &set) < 0)
 		child_fail(
 		    sh, "cannot leave the server its CPUs: ", strerror(errno));
+}
+
+/*
+ * Return to the system what earlier loops freed. glibc keeps it resident
+ * between the heap's live chunks, and a later loop, allocating in another
+ * order, touches new pages besides: local-100k's eventloop peaked at 21
+ * MiB in its first repeat and at 28 to 30 MiB in the next two. Done before
+ * each loop, outside its timed span, every loop's peak is its own, as a
+ * program's that runs once.
+ */
+static void give_back_freed(void)
+{
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
 }
 
 static double seconds_of(const struct timeval *tv)
@@ -432,6 +450,7 @@ cell_child(const struct plan *plan, const struct cell *cell,
 			atomic_store(&sh->at_repeat, r);
 			atomic_store(&sh->at_loop, l);
 			host_loop_begin(host);
+			give_back_freed();
 			atomic_store(&sh->phase, PHASE_RUN);
 			cpu_now(&run.before);
 			run.start_ns = clock_now_ns();
