@@ -59,6 +59,9 @@ struct repeat_record {
 	double setup_s, teardown_s;
 	unsigned setup_loops, teardown_loops; /* loops they were known in */
 	uint64_t connections, ctx_voluntary, ctx_involuntary;
+	/* The embedded server's, over the loops' run() */
+	uint64_t server_ran_ns, server_waited_ns;
+	int server_unknown; /* a reading failed: the two mean nothing */
 };
 
 /* What the measurement child is doing. */
@@ -204,10 +207,23 @@ static void cpu_now(struct cpu_use *c)
 	    (uint64_t)self.ru_nivcsw + (uint64_t)children.ru_nivcsw;
 }
 
+/* What the embedded server's threads have done, read from outside. */
+struct server_use {
+	int known;
+	uint64_t ran_ns, waited_ns;
+};
+
+static void server_now(struct server_use *s, pid_t server)
+{
+	s->known = server > 0 &&
+	           proctree_sched(server, &s->ran_ns, &s->waited_ns) == 0;
+}
+
 /* One loop's run() from start_ns to end_ns, on top of a repeat's. */
 struct loop_run {
 	uint64_t start_ns, end_ns;
 	struct cpu_use before, after;
+	struct server_use server_before, server_after;
 };
 
 /* Add one loop's counts and figures to a repeat's. */
@@ -223,6 +239,13 @@ static void add_loop(struct repeat_record *rec, const struct loop_tally *t,
 	rec->ctx_involuntary +=
 	    run->after.involuntary - run->before.involuntary;
 	rec->connections += t->connections;
+	if (run->server_before.known && run->server_after.known) {
+		rec->server_ran_ns +=
+		    run->server_after.ran_ns - run->server_before.ran_ns;
+		rec->server_waited_ns +=
+		    run->server_after.waited_ns - run->server_before.waited_ns;
+	} else
+		rec->server_unknown = 1;
 	if (t->first_start_ns >= run->start_ns) {
 		rec->setup_s +=
 		    (double)(t->first_start_ns - run->start_ns) * 1e-9;
@@ -452,11 +475,13 @@ cell_child(const struct plan *plan, const struct cell *cell,
 			host_loop_begin(host);
 			give_back_freed();
 			atomic_store(&sh->phase, PHASE_RUN);
+			server_now(&run.server_before, env->server_pid);
 			cpu_now(&run.before);
 			run.start_ns = clock_now_ns();
 			rc = desc->run(services, state);
 			run.end_ns = clock_now_ns();
 			cpu_now(&run.after);
+			server_now(&run.server_after, env->server_pid);
 			atomic_store(&sh->phase, PHASE_HOST);
 			host_loop_end(host);
 			host_loop_tally(host, &tally);
@@ -781,6 +806,7 @@ enum cell_end cell_measure(const struct plan *plan, const struct cell *cell,
 	                    sizeof(*res->times));
 	res->repeats = calloc(res->repeats_done ? res->repeats_done : 1,
 	                      sizeof(*res->repeats));
+	res->has_server_loops = env->server_pid > 0 && res->repeats_done > 0;
 	for (r = 0; r < res->repeats_done; r++) {
 		if (res->repeats)
 			repeat_result(&res->repeats[r], &sh->repeats[r],
@@ -790,6 +816,10 @@ enum cell_end cell_measure(const struct plan *plan, const struct cell *cell,
 		if (res->times && res->times[r] < res->times[res->best])
 			res->best = r;
 		add_totals(res, &sh->repeats[r]);
+		res->server_loops_ran_ns += sh->repeats[r].server_ran_ns;
+		res->server_loops_waited_ns += sh->repeats[r].server_waited_ns;
+		if (sh->repeats[r].server_unknown)
+			res->has_server_loops = 0;
 	}
 	/* the bad repeat's earlier loops plus the bad loop itself */
 	if (sh->bad_loop)

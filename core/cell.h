@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "diag.h"
 #include "jobs.h"
@@ -52,6 +53,11 @@ struct cell_result {
 	uint64_t peak_rss;         /* bytes, child and its descendants */
 	int has_server_stats;      /* the embedded server's view of the cell */
 	struct server_stats server;
+	/* The embedded server's threads' time on a CPU and waiting for one,
+	 * summed over the run() of every loop of the repeats done, as the
+	 * measurement process read them around each; with has_server_loops. */
+	int has_server_loops;
+	uint64_t server_loops_ran_ns, server_loops_waited_ns;
 	/* The server's CPU over the cell's loops, as a fraction of its
 	 * threads' capacity, and its CPU plus its wait for a CPU (what it
 	 * wanted); meaningful only with has_server_stats. */
@@ -83,7 +89,8 @@ struct cell_env {
 	/* CPUs the embedded server is pinned to (serverconf.h), which the
 	 * measurement process leaves to it; 0: none. */
 	uint64_t server_cpus;
-	double deadline; /* on clock_now()'s clock; 0: none */
+	pid_t server_pid; /* the embedded server's process; 0: none */
+	double deadline;  /* on clock_now()'s clock; 0: none */
 	/* Nonzero (a signal number) stops the cell at once. */
 	const volatile sig_atomic_t *stop;
 	/* Told how far the cell is, every 10 ms or so; may be NULL. */

@@ -139,3 +139,37 @@ int proctree_children(pid_t pid, pid_t *out, int max)
 		return 0;
 	return each_child(pid, add_child, &list) < 0 ? -1 : list.n;
 }
+
+int proctree_sched(pid_t pid, uint64_t *ran_ns, uint64_t *waited_ns)
+{
+	unsigned long long ran, waited, ran_sum = 0, waited_sum = 0;
+	char path[64];
+	struct dirent *de;
+	DIR *tasks;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	if (!(tasks = opendir(path)))
+		return -1;
+	while ((de = readdir(tasks))) {
+		char file[300];
+		FILE *f;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(file, sizeof(file), "/proc/%d/task/%s/schedstat",
+		         (int)pid, de->d_name);
+		if (!(f = fopen(file, "r")))
+			continue; /* the thread ended */
+		if (fscanf(f, "%llu %llu", &ran, &waited) == 2) {
+			ran_sum += ran;
+			waited_sum += waited;
+		}
+		fclose(f);
+	}
+	closedir(tasks);
+	if (ran_ns)
+		*ran_ns = ran_sum;
+	if (waited_ns)
+		*waited_ns = waited_sum;
+	return 0;
+}

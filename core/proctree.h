@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * proctree: the resident memory of a process and all its descendants, read
- * from /proc, for the peak-memory figure of a measurement cell.
+ * proctree: what /proc says of a process: the resident memory of it and
+ * all its descendants, for the peak-memory figure of a measurement cell,
+ * its children, and the CPU its threads ran and waited for.
  */
 #ifndef CB_PROCTREE_H
 #define CB_PROCTREE_H
@@ -22,5 +23,13 @@ uint64_t proctree_rss(pid_t root);
 /* Up to max children of pid (of any of its threads) into out; how many,
  * or -1 if pid is gone. */
 int proctree_children(pid_t pid, pid_t *out, int max);
+
+/*
+ * The time all of pid's threads have run on a CPU and waited for one
+ * while runnable, in ns, as the scheduler counts them (each thread's
+ * /proc/PID/task/TID/schedstat); either pointer may be NULL. 0, or -1 if
+ * pid is gone.
+ */
+int proctree_sched(pid_t pid, uint64_t *ran_ns, uint64_t *waited_ns);
 
 #endif

@@ -7,12 +7,13 @@
 
 #include "servercounts.h"
 
-#include <dirent.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "json.h"
+#include "proctree.h"
 
 uint64_t servercounts_arrive(struct server_counts *c, uint64_t digest)
 {
@@ -67,34 +68,15 @@ static uint64_t cpu_us(void)
 }
 
 /*
- * How long the server's threads have waited for a CPU while runnable
- * (the second figure of each /proc/self/task/TID/schedstat), in us: a
- * server that wants to run and cannot is as saturated as a busy one.
+ * How long the server's threads have waited for a CPU while runnable, in
+ * us: a server that wants to run and cannot is as saturated as a busy one.
  */
 static uint64_t run_delay_us(void)
 {
-	unsigned long long ran, waited;
-	uint64_t total = 0;
-	struct dirent *de;
-	DIR *tasks = opendir("/proc/self/task");
+	uint64_t waited_ns = 0;
 
-	while (tasks && (de = readdir(tasks))) {
-		char path[300];
-		FILE *f;
-
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "/proc/self/task/%s/schedstat",
-		         de->d_name);
-		if (!(f = fopen(path, "r")))
-			continue;
-		if (fscanf(f, "%llu %llu", &ran, &waited) == 2)
-			total += waited / 1000;
-		fclose(f);
-	}
-	if (tasks)
-		closedir(tasks);
-	return total;
+	proctree_sched(getpid(), NULL, &waited_ns);
+	return waited_ns / 1000;
 }
 
 /* now less the figure at the last reset (0 if a clock went back) */
