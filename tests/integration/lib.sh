@@ -119,17 +119,23 @@ unlike()
 	fi
 }
 
-# cmp_num A OP B TEXT, OP one of < <= == != >= >, compared as numbers
-cmp_num()
+# cmp_num_q A OP B, OP one of < <= == != >= >: true if A OP B as numbers
+cmp_num_q()
 {
-	if [ -n "$1" ] && [ -n "$3" ] &&
+	[ -n "$1" ] && [ -n "$3" ] &&
 	    "$AWK" -v a="$1" -v b="$3" -v op="$2" 'BEGIN {
 		a += 0; b += 0
 		if (op == "<") r = a < b; else if (op == "<=") r = a <= b
 		else if (op == "==") r = a == b; else if (op == "!=") r = a != b
 		else if (op == ">=") r = a >= b; else if (op == ">") r = a > b
 		else r = 0
-		exit !r }'; then
+		exit !r }'
+}
+
+# cmp_num A OP B TEXT: a check that A OP B as numbers
+cmp_num()
+{
+	if cmp_num_q "$1" "$2" "$3"; then
 		pass "$4"
 	else
 		fail "$4" "want: '$1' $2 '$3'"
