@@ -115,19 +115,6 @@ int export_csv(FILE *out, const struct results *r)
 
 /* ---- tables ------------------------------------------------------------- */
 
-/* The fastest ok cell of the row [first, end): its best time, or NAN. */
-static double row_fastest(const struct results *r, size_t first, size_t end)
-{
-	double fastest = NAN;
-	size_t i;
-
-	for (i = first; i < end; i++)
-		if (r->cells[i].ok &&
-		    (isnan(fastest) || r->cells[i].best_s < fastest))
-			fastest = r->cells[i].best_s;
-	return fastest;
-}
-
 /* A cell of a table: "107 msec", "FAILED", with how much slower, and
  * whether the server was saturated. */
 static void table_cell(const struct result_cell *c, double fastest,
@@ -202,7 +189,7 @@ int export_markdown(FILE *out, const struct results *r)
 		fputc('\n', out);
 		for (row = g; row < end; row = results_row_end(r, row)) {
 			size_t row_end = results_row_end(r, row);
-			double fastest = row_fastest(r, row, row_end);
+			double fastest = results_row_fastest(r, row, row_end);
 
 			fprintf(out, "| %u |", r->cells[row].concurrency);
 			for (i = row; i < row_end; i++) {
@@ -214,11 +201,7 @@ int export_markdown(FILE *out, const struct results *r)
 		}
 	}
 	if (r->any_saturated)
-		fprintf(out,
-		        "\nserver saturated: the test server was busy more "
-		        "than %.2f of its threads' time in the cell, which "
-		        "may measure the server, not the strategy.\n",
-		        SERVER_SATURATED);
+		fprintf(out, "\n" EXPORT_SATURATED_NOTE "\n", SERVER_SATURATED);
 	fputs("\n## Cells\n\n| cell | best | p50 ms | p90 ms | p99 ms | max "
 	      "ms | CPU us/request | peak RSS | connections/loop | setup | "
 	      "efficiency | server busy | status |\n"
@@ -300,7 +283,7 @@ int export_matrix(FILE *out, const struct results *r)
 		fputc('\n', out);
 		for (row = g; row < end; row = results_row_end(r, row)) {
 			size_t row_end = results_row_end(r, row);
-			double fastest = row_fastest(r, row, row_end);
+			double fastest = results_row_fastest(r, row, row_end);
 
 			fprintf(out, "  %-14u", r->cells[row].concurrency);
 			for (i = row; i < row_end; i++) {

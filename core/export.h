@@ -17,6 +17,12 @@
 struct result_cell;
 struct results;
 
+/* The note under a table with a saturated cell, for SERVER_SATURATED. */
+#define EXPORT_SATURATED_NOTE                                                  \
+	"server saturated: the test server was busy more than %.2f of its "    \
+	"threads' time in the cell, which may measure the server, not the "    \
+	"strategy."
+
 /* The CSV columns, in order (concbench(1)). */
 extern const char *const export_csv_columns[];
 

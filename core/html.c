@@ -126,13 +126,8 @@ static void matrix(FILE *out, const struct results *r)
 		fputs("</tr>\n", out);
 		for (row = g; row < results_group_end(r, g);
 		     row = results_row_end(r, row)) {
-			double fastest = NAN;
-
-			for (i = row; i < results_row_end(r, row); i++)
-				if (r->cells[i].ok &&
-				    (isnan(fastest) ||
-				     r->cells[i].best_s < fastest))
-					fastest = r->cells[i].best_s;
+			double fastest = results_row_fastest(
+			    r, row, results_row_end(r, row));
 			fprintf(out, "<tr><td>%u</td>",
 			        r->cells[row].concurrency);
 			for (i = row; i < results_row_end(r, row); i++) {
@@ -168,10 +163,8 @@ static void matrix(FILE *out, const struct results *r)
 	}
 	if (r->any_saturated)
 		fprintf(out,
-		        "<p class=\"saturated\">server saturated: the test "
-		        "server was busy more than %.2f of its threads' time "
-		        "in the cell, which may measure the server, not the "
-		        "strategy.</p>\n",
+		        "<p class=\"saturated\">" EXPORT_SATURATED_NOTE
+		        "</p>\n",
 		        SERVER_SATURATED);
 }
 

@@ -287,6 +287,18 @@ size_t results_row_end(const struct results *r, size_t first)
 	return i;
 }
 
+double results_row_fastest(const struct results *r, size_t first, size_t end)
+{
+	double fastest = NAN;
+	size_t i;
+
+	for (i = first; i < end; i++)
+		if (r->cells[i].ok &&
+		    (isnan(fastest) || r->cells[i].best_s < fastest))
+			fastest = r->cells[i].best_s;
+	return fastest;
+}
+
 int results_group_title(const struct results *r, const struct result_cell *c,
                         char *buf, size_t len)
 {

@@ -61,6 +61,9 @@ void results_free(struct results *r);
  */
 size_t results_group_end(const struct results *r, size_t first);
 size_t results_row_end(const struct results *r, size_t first);
+/* The best time of the fastest ok cell of the row [first, end), or NAN:
+ * what the tables compare the row's cells with. */
+double results_row_fastest(const struct results *r, size_t first, size_t end);
 
 /* "latency=300ms urls=100" (no latency unless it varies), "urls=..."
  * with "discovered"; like snprintf. */
