@@ -149,21 +149,20 @@ child_fail(struct cell_shared *sh, const char *why, const char *detail)
 /* Leave the server's CPUs to it: run on the others this process may. */
 static void leave_cpus(struct cell_shared *sh, uint64_t server_cpus)
 {
-	cpu_set_t set;
-	int cpu;
+	cpu_set_t mine, theirs, either;
 
 	if (!server_cpus)
 		return;
-	if (sched_getaffinity(0, sizeof(set), &set) < 0)
+	if (sched_getaffinity(0, sizeof(mine), &mine) < 0)
 		child_fail(sh, "cannot read the CPUs it may run on: ",
 		           strerror(errno));
-	for (cpu = 0; cpu <= SERVER_MAX_CPU; cpu++)
-		if (server_cpus & (UINT64_C(1) << cpu))
-			CPU_CLR(cpu, &set);
-	if (CPU_COUNT(&set) == 0)
+	serverconf_cpu_set(server_cpus, &theirs);
+	CPU_XOR(&either, &mine, &theirs); /* mine and not theirs, or theirs */
+	CPU_AND(&mine, &mine, &either);
+	if (CPU_COUNT(&mine) == 0)
 		child_fail(sh, "refused: the server's CPUs (server.cpus) are ",
 		           "every CPU the measurement may run on");
-	if (sched_setaffinity(0, sizeof(set), &set) < 0)
+	if (sched_setaffinity(0, sizeof(mine), &mine) < 0)
 		child_fail(
 		    sh, "cannot leave the server its CPUs: ", strerror(errno));
 }

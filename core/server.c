@@ -792,12 +792,8 @@ nomem:
 static int pin_to(uint64_t mask, char *err, size_t errlen)
 {
 	cpu_set_t set;
-	int cpu;
 
-	CPU_ZERO(&set);
-	for (cpu = 0; cpu <= SERVER_MAX_CPU; cpu++)
-		if (mask & (UINT64_C(1) << cpu))
-			CPU_SET(cpu, &set);
+	serverconf_cpu_set(mask, &set);
 	if (sched_setaffinity(0, sizeof(set), &set) == 0)
 		return 0;
 	snprintf(err, errlen, "cannot run on the CPUs asked for: %s",

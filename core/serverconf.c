@@ -41,6 +41,16 @@ unsigned serverconf_idle_s(const struct server_config *cfg)
 	return cfg->idle_s ? cfg->idle_s : SERVER_DEFAULT_IDLE_S;
 }
 
+void serverconf_cpu_set(uint64_t mask, cpu_set_t *set)
+{
+	int cpu;
+
+	CPU_ZERO(set);
+	for (cpu = 0; cpu <= SERVER_MAX_CPU; cpu++)
+		if (mask & (UINT64_C(1) << cpu))
+			CPU_SET(cpu, set);
+}
+
 int serverconf_parse_cpus(const char *text, uint64_t *mask, char *err,
                           size_t errlen)
 {

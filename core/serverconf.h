@@ -9,6 +9,7 @@
 #ifndef CB_SERVERCONF_H
 #define CB_SERVERCONF_H
 
+#include <sched.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -65,6 +66,8 @@ struct server_config {
 /* "0", "0,2", "1-3": into *mask; 0, or -1 with what is wrong in err. */
 int serverconf_parse_cpus(const char *text, uint64_t *mask, char *err,
                           size_t errlen);
+/* The CPUs of mask as a set for sched_setaffinity. */
+void serverconf_cpu_set(uint64_t mask, cpu_set_t *set);
 
 /* 0 if cfg is in range, else -1 with what is not in err. */
 int serverconf_check(const struct server_config *cfg, char *err, size_t errlen);
