@@ -8,8 +8,8 @@
 # rates (concbench / reference) run by run, each run against the other
 # client's run of the same round: their median and their range (how much
 # one comparison varies); the ratio of the best rates (best of R); the
-# ratio of the medians of CPU per request; and whether each target is
-# met, for the median and for the best:
+# ratios of their CPU per request, run by run in the same way; and whether
+# each target is met, for the median and for the best:
 #
 #   eventloop      / ref-multi     rate >= 0.95, CPU per request <= 1.10
 #   threadpool     / ref-threads   rate >= 0.95 (C threads)
@@ -220,13 +220,17 @@ echo "every run sent the same $N requests (server digest" \
     "$(awk 'NR == 1 { print $2 }' "$tmp/digests"))"
 
 echo
-printf '%-34s %-22s %7s %7s  %s\n' "concbench / reference" \
-    "rate ratio, run by run" "best" "CPU/req" "targets (median; best)"
+printf '%-34s %-22s %7s  %-22s  %s\n' "concbench / reference" \
+    "rate ratio, run by run" "best" "CPU/req, run by run" \
+    "targets (median; best)"
 # Per pair: the median and range of the rate ratios of the runs of one
-# round, the ratio of the best rates, the ratio of the median CPU per
-# request, and the targets, judged on the median and on the best: a rate
-# ratio of LOW at least, and of HIGH at most if given; CPU per request
-# HIGH_CPU times the reference's at most, if given.
+# round, the ratio of the best rates, the median and range of the CPU per
+# request ratios of the runs of one round, and the targets, judged on the
+# median and on the best: a rate ratio of LOW at least, and of HIGH at
+# most if given; CPU per request HIGH_CPU times the reference's at most
+# (its median), if given. The CPU per request of one client moves from
+# run to run as much as its rate (a shared VM's CPU is not always as
+# fast): a ratio of medians would compare runs far apart in time.
 pair() { # CONCBENCH-CLIENT REFERENCE-CLIENT LOW [HIGH [HIGH_CPU]]
 	awk -v a="$1" -v b="$2" -v low="$3" -v high="${4:-}" -v high_cpu="${5:-}" '
 	function median(v, n,   i, j, t) {
@@ -239,22 +243,25 @@ pair() { # CONCBENCH-CLIENT REFERENCE-CLIENT LOW [HIGH [HIGH_CPU]]
 	function judge(r) {
 		return r >= low && (high == "" || r <= high) ? "met" : "MISSED"
 	}
-	$1 == a { rate_a[$4] = $2; cpu_a[++na] = $3; if ($2 > best_a) best_a = $2 }
-	$1 == b { rate_b[$4] = $2; cpu_b[++nb] = $3; if ($2 > best_b) best_b = $2 }
+	$1 == a { rate_a[$4] = $2; cpu_a[$4] = $3; if ($2 > best_a) best_a = $2 }
+	$1 == b { rate_b[$4] = $2; cpu_b[$4] = $3; if ($2 > best_b) best_b = $2 }
 	END {
 		for (round in rate_a)
-			if (round in rate_b)
+			if (round in rate_b) {
 				ratio[++n] = rate_a[round] / rate_b[round]
+				cpu_ratio[n] = cpu_a[round] / cpu_b[round]
+			}
 		m = median(ratio, n)	# sorts ratio[]
 		best = best_a / best_b
-		cpu = median(cpu_a, na) / median(cpu_b, nb)
+		cpu = median(cpu_ratio, n)
 		what = high == "" ? "rate >= " low : "rate " low " to " high
 		t = sprintf("%s: %s; %s", what, judge(m), judge(best))
 		if (high_cpu != "")
 			t = t sprintf(", CPU/request <= %s: %s", high_cpu,
 			    cpu <= high_cpu + 0 ? "met" : "MISSED")
-		printf "%-34s %5.3f [%5.3f .. %5.3f] %7.3f %7.3f  %s\n",
-		    a " / " b, m, ratio[1], ratio[n], best, cpu, t
+		printf "%-34s %5.3f [%5.3f .. %5.3f] %7.3f  %5.3f [%5.3f .. %5.3f]  %s\n",
+		    a " / " b, m, ratio[1], ratio[n], best, cpu, cpu_ratio[1],
+		    cpu_ratio[n], t
 	}' "$tmp/fig"
 }
 if [ "$LAG" != 0 ]; then
