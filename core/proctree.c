@@ -56,10 +56,12 @@ static uint64_t private_of(pid_t pid)
 }
 
 /*
- * Call fn for each child of pid until it returns nonzero; children are
- * listed per thread in /proc/PID/task/TID/children. -1 if pid is gone.
+ * Call fn with each of pid's threads' /proc/PID/task/TID/NAME, open, until
+ * it returns nonzero; a thread that ended meanwhile is passed over. -1 if
+ * pid is gone.
  */
-static int each_child(pid_t pid, int (*fn)(pid_t child, void *arg), void *arg)
+static int each_task_file(pid_t pid, const char *name,
+                          int (*fn)(FILE *f, void *arg), void *arg)
 {
 	char path[64];
 	struct dirent *de;
@@ -71,21 +73,44 @@ static int each_child(pid_t pid, int (*fn)(pid_t child, void *arg), void *arg)
 		return -1;
 	while (!stop && (de = readdir(tasks))) {
 		char file[300];
-		long child;
 		FILE *f;
 
 		if (de->d_name[0] == '.')
 			continue;
-		snprintf(file, sizeof(file), "/proc/%d/task/%s/children",
-		         (int)pid, de->d_name);
+		snprintf(file, sizeof(file), "/proc/%d/task/%s/%s", (int)pid,
+		         de->d_name, name);
 		if (!(f = fopen(file, "r")))
 			continue;
-		while (!stop && fscanf(f, "%ld", &child) == 1)
-			stop = fn((pid_t)child, arg);
+		stop = fn(f, arg);
 		fclose(f);
 	}
 	closedir(tasks);
 	return 0;
+}
+
+struct child_visit {
+	int (*fn)(pid_t child, void *arg);
+	void *arg;
+};
+
+static int visit_children(FILE *f, void *arg)
+{
+	struct child_visit *v = arg;
+	long child;
+	int stop = 0;
+
+	while (!stop && fscanf(f, "%ld", &child) == 1)
+		stop = v->fn((pid_t)child, v->arg);
+	return stop;
+}
+
+/* Call fn for each child of pid until it returns nonzero; children are
+ * listed per thread. -1 if pid is gone. */
+static int each_child(pid_t pid, int (*fn)(pid_t child, void *arg), void *arg)
+{
+	struct child_visit v = {fn, arg};
+
+	return each_task_file(pid, "children", visit_children, &v);
 }
 
 struct tree_sum {
@@ -140,36 +165,31 @@ int proctree_children(pid_t pid, pid_t *out, int max)
 	return each_child(pid, add_child, &list) < 0 ? -1 : list.n;
 }
 
+struct sched_sum {
+	unsigned long long ran, waited;
+};
+
+static int add_sched(FILE *f, void *arg)
+{
+	struct sched_sum *sum = arg;
+	unsigned long long ran, waited;
+
+	if (fscanf(f, "%llu %llu", &ran, &waited) == 2) {
+		sum->ran += ran;
+		sum->waited += waited;
+	}
+	return 0;
+}
+
 int proctree_sched(pid_t pid, uint64_t *ran_ns, uint64_t *waited_ns)
 {
-	unsigned long long ran, waited, ran_sum = 0, waited_sum = 0;
-	char path[64];
-	struct dirent *de;
-	DIR *tasks;
+	struct sched_sum sum = {0, 0};
 
-	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
-	if (!(tasks = opendir(path)))
+	if (each_task_file(pid, "schedstat", add_sched, &sum) < 0)
 		return -1;
-	while ((de = readdir(tasks))) {
-		char file[300];
-		FILE *f;
-
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(file, sizeof(file), "/proc/%d/task/%s/schedstat",
-		         (int)pid, de->d_name);
-		if (!(f = fopen(file, "r")))
-			continue; /* the thread ended */
-		if (fscanf(f, "%llu %llu", &ran, &waited) == 2) {
-			ran_sum += ran;
-			waited_sum += waited;
-		}
-		fclose(f);
-	}
-	closedir(tasks);
 	if (ran_ns)
-		*ran_ns = ran_sum;
+		*ran_ns = sum.ran;
 	if (waited_ns)
-		*waited_ns = waited_sum;
+		*waited_ns = sum.waited;
 	return 0;
 }
