@@ -76,8 +76,11 @@ struct host_job {
 	size_t request_body_len;
 	uint64_t started_ns; /* when easy() handed it out; 0: never */
 	uint64_t ended_ns;   /* when done() was called */
-	char errbuf[CURL_ERROR_SIZE];
 	char inline_text[HOST_JOB_INLINE];
+	/* Last and not cleared whole: curl writes it only on an error, and
+	 * each cache line of a slot a request touches costs (a slot comes
+	 * back to use after a thousand others). */
+	char errbuf[CURL_ERROR_SIZE];
 };
 
 /* The job objects of a host: chunks that never move, and a FIFO of
@@ -231,9 +234,10 @@ static struct host_job *slot_of(struct job_slab *s,
                                 const struct concbench_job *pub)
 {
 	uintptr_t p = (uintptr_t)pub;
-	unsigned i;
+	unsigned i = s->chunks;
 
-	for (i = 0; i < s->chunks; i++) {
+	/* Newest first: each chunk is as large as all before it together. */
+	while (i-- > 0) {
 		uintptr_t base = (uintptr_t)s->chunk[i];
 		size_t bytes = s->chunk_len[i] * sizeof(struct host_job);
 
@@ -403,6 +407,7 @@ static struct host_job *job_new(struct host *h, uint64_t index)
 	memset(&job->h, 0,
 	       offsetof(struct host_job, inline_text) -
 	           offsetof(struct host_job, h));
+	job->errbuf[0] = '\0';
 	job->url = job->inline_text;
 	need = request_describe(&h->req, index, o.kind, o.number, o.text,
 	                        job->inline_text, sizeof(job->inline_text),

@@ -2,7 +2,7 @@
 /*
  * number: the one reader of decimal numbers, for every number concbench
  * takes from text. Digits in ASCII only, no locale, no blanks, and never
- * a silent overflow.
+ * a silent overflow. Also the writer of the numbers in requests.
  */
 #include "config.h"
 
@@ -106,4 +106,19 @@ int number_parse_fraction(const char *text, double *out)
 		return -1;
 	*out = v;
 	return 0;
+}
+
+size_t number_format_u64(uint64_t v, char out[NUMBER_U64_DIGITS])
+{
+	char rev[NUMBER_U64_DIGITS];
+	size_t n = 0, i;
+
+	do {
+		rev[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (i = 0; i < n; i++)
+		out[i] = rev[n - 1 - i];
+	out[n] = '\0';
+	return n;
 }

@@ -3,11 +3,14 @@
  * number: the one reader of decimal numbers, for every number concbench
  * takes from text: scenario values, command-line arguments, the test
  * server's query and form parameters, response bodies. Digits in ASCII
- * only, no locale, no blanks, and never a silent overflow.
+ * only, no locale, no blanks, and never a silent overflow. And the writer
+ * of the numbers a request carries ({i} in a URL), which runs once per
+ * request and so is not snprintf.
  */
 #ifndef CB_NUMBER_H
 #define CB_NUMBER_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* What an integer may be written with, besides digits. */
@@ -30,5 +33,11 @@ int number_parse_u64(const char *text, unsigned flags, uint64_t *out);
 
 /* A decimal number from 0 to 1: "0.25", ".5", "1", "1e-3". 0, or -1. */
 int number_parse_fraction(const char *text, double *out);
+
+/* Room for any uint64_t in decimal, and its NUL. */
+#define NUMBER_U64_DIGITS 21
+
+/* v in decimal into out, NUL-terminated; returns the digits written. */
+size_t number_format_u64(uint64_t v, char out[NUMBER_U64_DIGITS]);
 
 #endif

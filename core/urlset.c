@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "number.h"
 #include "regfile.h"
 
 static const struct {
@@ -132,10 +133,9 @@ static void put(char *buf, size_t len, size_t *used, const char *s, size_t n)
 
 static void put_number(char *buf, size_t len, size_t *used, uint64_t v)
 {
-	char num[24];
-	int n = snprintf(num, sizeof(num), "%" PRIu64, v);
+	char num[NUMBER_U64_DIGITS];
 
-	put(buf, len, used, num, (size_t)n);
+	put(buf, len, used, num, number_format_u64(v, num));
 }
 
 static void put_value(char *buf, size_t len, size_t *used, unsigned bit,
@@ -158,35 +158,41 @@ static void put_value(char *buf, size_t len, size_t *used, unsigned bit,
 	}
 }
 
-/* Expands at buf + *used; the text was checked. */
+/* Expands at buf + *used; the text was checked. Literal text is copied a
+ * run at a time: this runs for every request. */
 static void expand(const char *text, enum urlset_syntax syntax,
                    const struct urlset_values *v, char *buf, size_t len,
                    size_t *used)
 {
-	const char *p;
+	const char *braces = syntax == URLSET_BODY ? "{" : "{}";
+	const char *p = text;
 	size_t n;
 
-	for (p = text; *p; p++) {
+	for (;;) {
+		n = strcspn(p, braces);
+		put(buf, len, used, p, n);
+		p += n;
+		if (!*p)
+			return;
 		if (syntax == URLSET_BODY) {
-			if (*p == '{' && (n = body_name(p))) {
+			if ((n = body_name(p))) {
 				put_value(buf, len, used,
 				          placeholder_bit(p + 1, n), v);
-				p += n + 1;
+				p += n + 2;
 			} else {
-				put(buf, len, used, p, 1);
+				put(buf, len, used, p++, 1);
 			}
-		} else if ((p[0] == '{' && p[1] == '{') ||
-		           (p[0] == '}' && p[1] == '}')) {
+		} else if (p[0] == p[1]) { /* {{ or }} */
 			put(buf, len, used, p, 1);
-			p++;
+			p += 2;
 		} else if (p[0] == '{') {
 			const char *close = strchr(p, '}');
 			put_value(
 			    buf, len, used,
 			    placeholder_bit(p + 1, (size_t)(close - p - 1)), v);
-			p = close;
+			p = close + 1;
 		} else {
-			put(buf, len, used, p, 1);
+			put(buf, len, used, p++, 1);
 		}
 	}
 }

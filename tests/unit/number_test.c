@@ -2,12 +2,15 @@
 /*
  * number_test: the one decimal-number reader (core/number.c): integers as
  * scenarios and the command line write them, the server's parameters, the
- * digits a body starts with, fractions.
+ * digits a body starts with, fractions; and the writer of {i}.
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "number.h"
 #include "schema.h"
@@ -112,10 +115,55 @@ static void test_fraction(void)
 	}
 }
 
+/* Against snprintf over every magnitude, and read back by the reader. */
+static void test_format(void)
+{
+	static const uint64_t cases[] = {0,
+	                                 1,
+	                                 9,
+	                                 10,
+	                                 99,
+	                                 100,
+	                                 4096,
+	                                 99999,
+	                                 1000000,
+	                                 4294967295u,
+	                                 4294967296u,
+	                                 UINT64_MAX / 10,
+	                                 UINT64_MAX - 1,
+	                                 UINT64_MAX};
+	char out[NUMBER_U64_DIGITS], want[32];
+	uint64_t v, back;
+	size_t i, n;
+	int agree = 1;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(want, sizeof(want), "%" PRIu64, cases[i]);
+		n = number_format_u64(cases[i], out);
+		is_str(out, want, "format %s", want);
+		is_int((long long)n, (long long)strlen(want),
+		       "format %s: its length", want);
+		ok(number_parse_u64(out, 0, &back) == 0 && back == cases[i],
+		   "format %s: read back", want);
+	}
+	/* every power of ten and its neighbours */
+	for (v = 1; v <= UINT64_MAX / 10; v *= 10) {
+		uint64_t near[3] = {v - 1, v, v + 1};
+		for (i = 0; i < 3; i++) {
+			snprintf(want, sizeof(want), "%" PRIu64, near[i]);
+			number_format_u64(near[i], out);
+			if (strcmp(out, want) != 0)
+				agree = 0;
+		}
+	}
+	ok(agree, "format agrees with snprintf around every power of ten");
+}
+
 int main(void)
 {
 	test_parse_int();
 	test_variants();
 	test_fraction();
+	test_format();
 	return done_testing();
 }
