@@ -166,6 +166,13 @@ cb()
 	fi
 }
 
+# sanitized: concbench was built with a sanitizer (its timings and memory
+# are the sanitizer's, and valgrind does not run it)
+sanitized()
+{
+	nm "$CONCBENCH" 2>/dev/null | grep -Eq '__(asan|ubsan|tsan|msan)_'
+}
+
 # show_run: the last run, as diagnostics
 show_run()
 {
