@@ -19,6 +19,7 @@
 #   mp-eventloop-1 / eventloop
 #
 #   bench/instructions.sh [CONCBENCH]   defaults: N=10000 C=100 (minutes)
+#   CLIENTS="eventloop ref-multi" bench/instructions.sh    some of them
 #
 # The counts repeat to within a few instructions for the same binaries
 # and inputs, whatever else the machine does, where the rates of
@@ -37,7 +38,7 @@ REF_MULTI=${REF_MULTI:-$bindir/bench/ref-multi}
 REF_THREADS=${REF_THREADS:-$bindir/bench/ref-threads}
 N=${N:-10000} C=${C:-100}
 PATTERN="/bench/{i}"
-CLIENTS="eventloop ref-multi threadpool ref-threads mp-eventloop-1"
+CLIENTS=${CLIENTS:-eventloop ref-multi threadpool ref-threads mp-eventloop-1}
 
 for tool in valgrind jq curl; do
 	command -v "$tool" >/dev/null ||
@@ -112,7 +113,10 @@ ratio() { # CLIENT REFERENCE
 	awk -v a="$1" -v b="$2" '
 	$1 == a { ia = $2; ma = $3 }
 	$1 == b { ib = $2; mb = $3 }
-	END { printf "%-30s %13.3f %10.3f\n", a " / " b, ia / ib, ma / mb }
+	END {
+		if (ib && mb)
+			printf "%-30s %13.3f %10.3f\n", a " / " b, ia / ib, ma / mb
+	}
 	' "$tmp/fig"
 }
 ratio eventloop ref-multi
