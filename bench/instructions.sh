@@ -33,23 +33,13 @@
 set -eu
 
 CONCBENCH=${1:-${CONCBENCH:-./concbench}}
-bindir=$(dirname "$CONCBENCH")
-REF_MULTI=${REF_MULTI:-$bindir/bench/ref-multi}
-REF_THREADS=${REF_THREADS:-$bindir/bench/ref-threads}
 N=${N:-10000} C=${C:-100}
 PATTERN="/bench/{i}"
 CLIENTS=${CLIENTS:-eventloop ref-multi threadpool ref-threads mp-eventloop-1}
 
-for tool in valgrind jq curl; do
-	command -v "$tool" >/dev/null ||
-	    { echo "instructions.sh: $tool is needed" >&2; exit 1; }
-done
-for exe in "$CONCBENCH" "$REF_MULTI" "$REF_THREADS"; do
-	[ -x "$exe" ] ||
-	    { echo "instructions.sh: $exe: not found (run make)" >&2; exit 1; }
-done
 NAME=instructions.sh
 . "$(dirname "$0")/serve.sh"
+bench_need valgrind jq curl
 bench_serve --latency-ms 0
 
 # count CLIENT URLS: "INSTRUCTIONS I1_MISSES" of the process of the most

@@ -50,9 +50,6 @@
 set -eu
 
 CONCBENCH=${1:-${CONCBENCH:-./concbench}}
-bindir=$(dirname "$CONCBENCH")
-REF_MULTI=${REF_MULTI:-$bindir/bench/ref-multi}
-REF_THREADS=${REF_THREADS:-$bindir/bench/ref-threads}
 LAG=${LAG:-0}
 if [ "$LAG" != 0 ]; then
 	N=${N:-10000} C=${C:-1000} L=${L:-100} R=${R:-3}
@@ -68,18 +65,10 @@ PIN=${PIN:-0}
 PATTERN="/bench/{i}"
 CLIENTS=${CLIENTS:-eventloop ref-multi ref-multi-2 threadpool ref-threads mp-eventloop-1}
 
-tools="jq curl"
-[ "$PIN" = 0 ] || tools="$tools taskset"
-for tool in $tools; do
-	command -v "$tool" >/dev/null ||
-	    { echo "overhead.sh: $tool is needed" >&2; exit 1; }
-done
-for exe in "$CONCBENCH" "$REF_MULTI" "$REF_THREADS"; do
-	[ -x "$exe" ] ||
-	    { echo "overhead.sh: $exe: not found (run make)" >&2; exit 1; }
-done
 NAME=overhead.sh
 . "$(dirname "$0")/serve.sh"
+# shellcheck disable=SC2046 # taskset or nothing
+bench_need jq curl $([ "$PIN" = 0 ] || echo taskset)
 
 # Pinned, the server has CPU 0 and the clients every other one: neither
 # takes the other's CPU, at the price of a server with one CPU only.

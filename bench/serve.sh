@@ -1,10 +1,15 @@
 # SPDX-License-Identifier: MIT
 # bench/serve.sh: sourced by the benchmarks that hold concbench up to the
-# bare clients of bench/ (overhead.sh, instructions.sh): one temporary
-# directory, one `concbench serve` that every client of a run takes in
-# turn, and their cleanup on every way out. Expects CONCBENCH and the
-# script's name in NAME; sets tmp, and server and base once bench_serve
-# has run.
+# bare clients of bench/ (overhead.sh, instructions.sh): the reference
+# clients, one temporary directory, one `concbench serve` that every
+# client of a run takes in turn, and their cleanup on every way out.
+# Expects CONCBENCH and the script's name in NAME; sets REF_MULTI and
+# REF_THREADS (next to CONCBENCH unless set), tmp, and server and base
+# once bench_serve has run.
+
+bindir=$(dirname "$CONCBENCH")
+REF_MULTI=${REF_MULTI:-$bindir/bench/ref-multi}
+REF_THREADS=${REF_THREADS:-$bindir/bench/ref-threads}
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/concbench-$NAME.XXXXXX")
 server=
@@ -23,6 +28,16 @@ trap 'exit 143' TERM
 fail() {
 	echo "$NAME: $*" >&2
 	exit 1
+}
+
+# bench_need TOOL...: the commands the script runs, and the clients.
+bench_need() {
+	for tool in "$@"; do
+		command -v "$tool" >/dev/null || fail "$tool is needed"
+	done
+	for exe in "$CONCBENCH" "$REF_MULTI" "$REF_THREADS"; do
+		[ -x "$exe" ] || fail "$exe: not found (run make)"
+	done
 }
 
 # concbench goes direct to its embedded server (CURLOPT_NOPROXY), but not
