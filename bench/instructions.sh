@@ -21,10 +21,11 @@
 #   bench/instructions.sh [CONCBENCH]   defaults: N=10000 C=100 (minutes)
 #   CLIENTS="eventloop ref-multi" bench/instructions.sh    some of them
 #
-# The counts repeat to within a few instructions for the same binaries
-# and inputs, whatever else the machine does, where the rates of
-# overhead.sh vary by tens of per cent from run to run on a shared
-# machine; they leave out the kernel's side (the system calls, which
+# The counts repeat to within a fraction of a per cent for the same
+# binaries and inputs on a quiet machine (beside other load, time-bound
+# work, curl's timers and how many events one wait returns, moved a pair
+# by up to 5%), where the rates of overhead.sh vary by tens of per cent
+# from run to run on a shared machine; they leave out the kernel's side (the system calls, which
 # strace -c finds the same in number on both sides) and what a miss
 # costs. A cache miss is counted on cachegrind's model of this machine's
 # first-level caches. The 2N runs of every client must send the same
