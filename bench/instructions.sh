@@ -105,7 +105,7 @@ ratio() { # CLIENT REFERENCE
 	$1 == a { ia = $2; ma = $3 }
 	$1 == b { ib = $2; mb = $3 }
 	END {
-		if (ib && mb)
+		if (ia && ib && ma && mb)
 			printf "%-30s %13.3f %10.3f\n", a " / " b, ia / ib, ma / mb
 	}
 	' "$tmp/fig"
