@@ -13,6 +13,12 @@
  * foreign job, a call after run() returned) is recorded in memory shared
  * with forked workers, and fails the loop.
  *
+ * A slot is one cache line; what a held job needs beyond it (its URL,
+ * body, error buffer) is a work area, taken back the moment the job is
+ * reported and handed to the next job first: a request then works in
+ * memory still in the cache, where slots cycling through the quarantine
+ * whole cost a cache miss for every line a request touched.
+ *
  * The host also keeps a book of the curl handles it configured, and for
  * which kind of job: a reused handle is reset and configured whole only
  * when the job is of another kind, or the handle is not one it knows.
@@ -54,16 +60,23 @@
 
 enum slot_state { SLOT_HELD = 1, SLOT_RELEASED };
 
-/* A job as the host sees it; the plugin sees only `pub`, which comes first
- * so that the plugin's pointer is the slot's. */
-struct host_job {
-	struct concbench_job pub;
-	_Atomic unsigned state;
-	struct host_job *next_released; /* in the slab's quarantine */
-	/* From here to `inline_text`, cleared when the slot is reused. */
+/* A line wanted soon, for writing: a slot comes back to use after a
+ * thousand others and is out of the cache by then. */
+#if defined(__GNUC__)
+#define SLOT_PREFETCH(p) __builtin_prefetch((p), 1)
+#else
+#define SLOT_PREFETCH(p) ((void)(p))
+#endif
+
+/* What a held job has beyond its slot; free (on the slab's list) once the
+ * job was reported. */
+struct job_work {
+	struct host_job *slot; /* of the job holding it */
+	struct job_work *next_free;
+	struct job_work *next_made; /* every work area, for slab_free() */
+	/* From here to `inline_text`, cleared when the area is reused. */
 	struct host *h;
-	uint64_t index; /* pub.index is the plugin's to overwrite */
-	char *url;      /* then the request body: in inline_text or malloc'd */
+	char *url; /* then the request body: in inline_text or malloc'd */
 	enum job_kind kind;
 	uint64_t page; /* of a listing */
 	uint64_t bytes;
@@ -77,14 +90,22 @@ struct host_job {
 	uint64_t started_ns; /* when easy() handed it out; 0: never */
 	uint64_t ended_ns;   /* when done() was called */
 	char inline_text[HOST_JOB_INLINE];
-	/* Last and not cleared whole: curl writes it only on an error, and
-	 * each cache line of a slot a request touches costs (a slot comes
-	 * back to use after a thousand others). */
-	char errbuf[CURL_ERROR_SIZE];
+	char errbuf[CURL_ERROR_SIZE]; /* only [0] cleared: curl writes it */
 };
 
-/* The job objects of a host: chunks that never move, and a FIFO of
- * released slots. */
+/* A job as the host sees it; the plugin sees only `pub`, which comes first
+ * so that the plugin's pointer is the slot's. One cache line. */
+struct host_job {
+	_Alignas(64) struct concbench_job pub;
+	_Atomic unsigned state;
+	uint64_t index; /* pub.index is the plugin's to overwrite */
+	struct host_job *next_released; /* in the slab's quarantine */
+	struct job_work *work;          /* NULL once released */
+};
+_Static_assert(sizeof(struct host_job) == 64, "a slot is one cache line");
+
+/* The job objects of a host: chunks of slots that never move, a FIFO of
+ * released slots, and the work areas, the free ones last freed first. */
 struct job_slab {
 	struct host_job *chunk[SLAB_CHUNKS];
 	size_t chunk_len[SLAB_CHUNKS];
@@ -92,6 +113,7 @@ struct job_slab {
 	size_t carved;           /* slots handed out of the last chunk */
 	struct host_job *released, *released_tail;
 	size_t released_count;
+	struct job_work *free_work, *made_work;
 };
 
 /* The handles easy() configured, by address: open addressing, never
@@ -183,20 +205,47 @@ static void slab_atfork(void)
 	pthread_atfork(slab_lock_take, slab_lock_give, slab_lock_give);
 }
 
+/* A free work area, the last one freed first; NULL if out of memory.
+ * Under the slab's lock. */
+static struct job_work *work_take(struct job_slab *s)
+{
+	struct job_work *w = s->free_work;
+
+	if (w) {
+		s->free_work = w->next_free;
+		return w;
+	}
+	if (!(w = calloc(1, sizeof(*w))))
+		return NULL;
+	w->next_made = s->made_work;
+	s->made_work = w;
+	return w;
+}
+
+/* A slot with a work area, or NULL if out of memory. */
 static struct host_job *slot_take(struct job_slab *s)
 {
 	struct host_job *job = NULL;
+	struct job_work *w;
 
 	slab_lock_take();
+	if (!(w = work_take(s)))
+		goto out;
 	if (s->released_count > SLAB_QUARANTINE) {
 		job = s->released;
 		s->released = job->next_released;
 		s->released_count--;
+		SLOT_PREFETCH(s->released); /* the next one taken */
 	} else {
 		if (!s->chunks || s->carved == s->chunk_len[s->chunks - 1]) {
 			size_t len = (size_t)SLAB_FIRST_CHUNK << s->chunks;
+			struct host_job *chunk = NULL;
+
 			if (s->chunks < SLAB_CHUNKS &&
-			    (s->chunk[s->chunks] = calloc(len, sizeof(*job)))) {
+			    (chunk = aligned_alloc(_Alignof(struct host_job),
+			                           len * sizeof(*chunk)))) {
+				memset(chunk, 0, len * sizeof(*chunk));
+				s->chunk[s->chunks] = chunk;
 				s->chunk_len[s->chunks] = len;
 				s->chunks++; /* publishes them to slot_of() */
 				s->carved = 0;
@@ -205,17 +254,32 @@ static struct host_job *slot_take(struct job_slab *s)
 		if (s->chunks && s->carved < s->chunk_len[s->chunks - 1])
 			job = &s->chunk[s->chunks - 1][s->carved++];
 	}
+	if (job) {
+		job->work = w;
+		w->slot = job;
+	} else {
+		w->next_free = s->free_work;
+		s->free_work = w;
+	}
+out:
 	slab_lock_give();
 	return job;
 }
 
+/* A stale pointer's late look at the job finds no text of another. */
+static const char released_url[] = "";
+
 static void slot_release(struct job_slab *s, struct host_job *job)
 {
+	struct job_work *w = job->work;
+
 	atomic_store(&job->state, SLOT_RELEASED);
-	if (job->url != job->inline_text)
-		free(job->url);
-	free(job->body);
-	job->url = job->body = NULL;
+	if (w->url != w->inline_text)
+		free(w->url);
+	free(w->body);
+	w->url = w->body = NULL;
+	job->work = NULL;
+	job->pub.url = released_url;
 	job->next_released = NULL;
 	slab_lock_take();
 	if (s->released)
@@ -224,6 +288,8 @@ static void slot_release(struct job_slab *s, struct host_job *job)
 		s->released = job;
 	s->released_tail = job;
 	s->released_count++;
+	w->next_free = s->free_work;
+	s->free_work = w;
 	slab_lock_give();
 }
 
@@ -251,23 +317,19 @@ static struct host_job *slot_of(struct job_slab *s,
 
 static void slab_free(struct job_slab *s)
 {
+	struct job_work *w, *next;
 	unsigned i;
-	size_t k, used;
 
-	for (i = 0; i < s->chunks; i++) {
-		used = i + 1 == s->chunks ? s->carved : s->chunk_len[i];
-		for (k = 0; k < used; k++) {
-			struct host_job *job = &s->chunk[i][k];
-
-			/* never reported: the plugin lost it */
-			if (atomic_load(&job->state) != SLOT_HELD)
-				continue;
-			if (job->url != job->inline_text)
-				free(job->url);
-			free(job->body);
-		}
-		free(s->chunk[i]);
+	/* A released area has freed its own; a held one's job was lost. */
+	for (w = s->made_work; w; w = next) {
+		next = w->next_made;
+		if (w->url != w->inline_text)
+			free(w->url);
+		free(w->body);
+		free(w);
 	}
+	for (i = 0; i < s->chunks; i++)
+		free(s->chunk[i]);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -399,38 +461,40 @@ static struct host_job *job_new(struct host *h, uint64_t index)
 	struct job_origin o;
 	size_t need, body_at;
 	struct host_job *job;
+	struct job_work *w;
 
 	if (job_origin(h, index, &o) < 0)
 		return NULL;
 	if (!(job = slot_take(&h->slab)))
 		return NULL;
-	memset(&job->h, 0,
-	       offsetof(struct host_job, inline_text) -
-	           offsetof(struct host_job, h));
-	job->errbuf[0] = '\0';
-	job->url = job->inline_text;
-	need = request_describe(&h->req, index, o.kind, o.number, o.text,
-	                        job->inline_text, sizeof(job->inline_text),
-	                        &body_at);
-	if (need > sizeof(job->inline_text)) {
-		if (!(job->url = malloc(need))) {
+	w = job->work;
+	memset(&w->h, 0,
+	       offsetof(struct job_work, inline_text) -
+	           offsetof(struct job_work, h));
+	w->errbuf[0] = '\0';
+	w->url = w->inline_text;
+	need =
+	    request_describe(&h->req, index, o.kind, o.number, o.text,
+	                     w->inline_text, sizeof(w->inline_text), &body_at);
+	if (need > sizeof(w->inline_text)) {
+		if (!(w->url = malloc(need))) {
 			slot_release(&h->slab, job);
 			return NULL;
 		}
 		request_describe(&h->req, index, o.kind, o.number, o.text,
-		                 job->url, need, &body_at);
+		                 w->url, need, &body_at);
 	}
 	job->pub.index = job->index = index;
-	job->pub.url = job->url;
+	job->pub.url = w->url;
 	job->pub.plugin_data = NULL;
-	job->h = h;
-	job->kind = o.kind;
-	job->page = o.number;
+	w->h = h;
+	w->kind = o.kind;
+	w->page = o.number;
 	if (request_has_body(&h->req, o.kind)) {
-		job->request_body = job->url + body_at;
-		job->request_body_len = strlen(job->request_body);
+		w->request_body = w->url + body_at;
+		w->request_body_len = strlen(w->request_body);
 	}
-	job->keep_body =
+	w->keep_body =
 	    o.kind == JOB_LISTING ||
 	    check_reads_body(&h->cfg.scn->check, o.kind == JOB_FOUND);
 	atomic_store(&job->state, SLOT_HELD);
@@ -476,11 +540,12 @@ static enum concbench_next host_next_job(struct concbench_host *pub,
 static void record_latency(const struct host_job *job, int ok)
 {
 #ifndef CB_NO_RECORDING
+	const struct job_work *w = job->work;
 	struct histogram *h =
-	    ok ? job->h->cfg.latency_ok : job->h->cfg.latency_failed;
+	    ok ? w->h->cfg.latency_ok : w->h->cfg.latency_failed;
 
-	if (h && job->started_ns && job->ended_ns >= job->started_ns)
-		histogram_record(h, (job->ended_ns - job->started_ns) / 1000);
+	if (h && w->started_ns && w->ended_ns >= w->started_ns)
+		histogram_record(h, (w->ended_ns - w->started_ns) / 1000);
 #else
 	(void)job;
 	(void)ok;
@@ -495,7 +560,8 @@ static void finish(struct host_job *job, enum job_failure kind, const char *fmt,
 static void finish(struct host_job *job, enum job_failure kind, const char *fmt,
                    ...)
 {
-	struct job_table *jobs = job->h->jobs;
+	struct job_work *w = job->work;
+	struct job_table *jobs = w->h->jobs;
 	char msg[JOBS_ERROR_MAX];
 	va_list ap;
 
@@ -503,61 +569,63 @@ static void finish(struct host_job *job, enum job_failure kind, const char *fmt,
 		va_start(ap, fmt);
 		vsnprintf(msg, sizeof(msg), fmt, ap);
 		va_end(ap);
-		jobs_fail(jobs, job->index, job->bytes, kind, msg);
+		jobs_fail(jobs, job->index, w->bytes, kind, msg);
 	} else {
-		jobs_record(jobs, job->index, job->bytes, NULL);
+		jobs_record(jobs, job->index, w->bytes, NULL);
 	}
 	record_latency(job, fmt == NULL);
-	if (job->kind == JOB_LISTING)
+	if (w->kind == JOB_LISTING)
 		discovery_listing_end(jobs);
-	if (job->h->cfg.progress)
-		atomic_fetch_add_explicit(&job->h->cfg.progress->done, 1,
+	if (w->h->cfg.progress)
+		atomic_fetch_add_explicit(&w->h->cfg.progress->done, 1,
 		                          memory_order_relaxed);
-	slot_release(&job->h->slab, job);
+	slot_release(&w->h->slab, job);
 }
 
 /* ---- transfers --------------------------------------------------------- */
 
 static size_t on_body(char *data, size_t size, size_t nmemb, void *userp)
 {
-	struct host_job *job = userp;
+	struct job_work *w = userp;
 	size_t n = size * nmemb;
 
-	job->bytes += n;
-	if (!job->keep_body || job->body_cut)
+	/* done() is next, and checks the slot. */
+	SLOT_PREFETCH(w->slot);
+	w->bytes += n;
+	if (!w->keep_body || w->body_cut)
 		return n;
-	if (job->body_len + n > HOST_BODY_MAX) {
-		job->body_cut = 1; /* keep nothing after a gap */
+	if (w->body_len + n > HOST_BODY_MAX) {
+		w->body_cut = 1; /* keep nothing after a gap */
 		return n;
 	}
-	if (job->body_len + n + 1 > job->body_cap) {
+	if (w->body_len + n + 1 > w->body_cap) {
 		/* Small first: buffers of 4 KiB, one per job in flight and
 		 * beyond glibc's per-thread cache, fragmented the heap by
 		 * about 9 bytes per job (local-1m's peak grew 11 MiB). */
-		size_t cap = job->body_cap ? job->body_cap : 256;
+		size_t cap = w->body_cap ? w->body_cap : 256;
 		char *b;
-		while (cap < job->body_len + n + 1)
+		while (cap < w->body_len + n + 1)
 			cap *= 2;
-		if (!(b = realloc(job->body, cap)))
+		if (!(b = realloc(w->body, cap)))
 			return 0; /* fails the transfer: out of memory */
-		job->body = b;
-		job->body_cap = cap;
+		w->body = b;
+		w->body_cap = cap;
 	}
-	memcpy(job->body + job->body_len, data, n);
-	job->body_len += n;
-	job->body[job->body_len] = '\0';
+	memcpy(w->body + w->body_len, data, n);
+	w->body_len += n;
+	w->body[w->body_len] = '\0';
 	return n;
 }
 
 /* A listing's "there is more" header. */
 static size_t on_header(char *data, size_t size, size_t nmemb, void *userp)
 {
-	struct host_job *job = userp;
+	struct job_work *w = userp;
 	size_t n = size * nmemb;
-	int more = discovery_more_header(&job->h->cfg.scn->discover, data, n);
+	int more = discovery_more_header(&w->h->cfg.scn->discover, data, n);
 
 	if (more >= 0)
-		job->more = more;
+		w->more = more;
 	return n;
 }
 
@@ -567,50 +635,52 @@ static CURL *host_easy(struct concbench_host *pub,
 	struct host *h = host_of(pub);
 	struct host_job *job = held_job(h, job_pub, "easy()", 0);
 	CURL *easy = reuse;
+	struct job_work *w;
 	CURLcode rc;
 	int again;
 
 	if (!job)
 		return NULL;
+	w = job->work;
 	/* curl_easy_reset() and every option again were 3.8k of the 6.5k
 	 * instructions the host added to a request (callgrind, eventloop
 	 * against bench/ref-multi): done only when the options change. */
-	again = easy && book_kind(&h->book, easy) == (int)job->kind;
+	again = easy && book_kind(&h->book, easy) == (int)w->kind;
 	if (!easy)
 		easy = curl_easy_init();
 	else if (!again)
 		curl_easy_reset(easy);
 	if (!easy) {
 		finish(job, JOB_FAIL_TRANSFER,
-		       "%s: cannot create a curl handle", job->url);
+		       "%s: cannot create a curl handle", w->url);
 		return NULL;
 	}
-	rc = request_configure(&h->req, easy, job->kind, job->url,
-	                       job->request_body, job->request_body_len, again);
+	rc = request_configure(&h->req, easy, w->kind, w->url, w->request_body,
+	                       w->request_body_len, again);
 	if (rc == CURLE_OK) {
 #ifndef CB_NO_RECORDING
-		job->started_ns = clock_now_ns();
+		w->started_ns = clock_now_ns();
 #endif
-		jobs_note_start(job->h->jobs, job->index, job->started_ns);
+		jobs_note_start(w->h->jobs, job->index, w->started_ns);
 	}
 	if (rc == CURLE_OK && !again)
 		rc = curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
 	if (rc == CURLE_OK)
-		rc = curl_easy_setopt(easy, CURLOPT_WRITEDATA, job);
+		rc = curl_easy_setopt(easy, CURLOPT_WRITEDATA, w);
 	if (rc == CURLE_OK)
-		rc = curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, job->errbuf);
-	if (rc == CURLE_OK && job->kind == JOB_LISTING && !again)
+		rc = curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, w->errbuf);
+	if (rc == CURLE_OK && w->kind == JOB_LISTING && !again)
 		rc = curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
-	if (rc == CURLE_OK && job->kind == JOB_LISTING)
-		rc = curl_easy_setopt(easy, CURLOPT_HEADERDATA, job);
+	if (rc == CURLE_OK && w->kind == JOB_LISTING)
+		rc = curl_easy_setopt(easy, CURLOPT_HEADERDATA, w);
 	if (rc == CURLE_OK) {
 		if (!again)
-			book_note(&h->book, easy, (int)job->kind);
+			book_note(&h->book, easy, (int)w->kind);
 	} else {
 		if (reuse)
 			book_note(&h->book, easy, -1);
 		finish(job, JOB_FAIL_TRANSFER,
-		       "%s: cannot configure a curl handle: %s", job->url,
+		       "%s: cannot configure a curl handle: %s", w->url,
 		       curl_easy_strerror(rc));
 		if (!reuse)
 			curl_easy_cleanup(easy);
@@ -622,32 +692,34 @@ static CURL *host_easy(struct concbench_host *pub,
 /* The transfer is over: when, and the connections it made. */
 static void note_end(struct host_job *job, CURL *easy)
 {
+	struct job_work *w = job->work;
 	long connections = 0;
 
 #ifndef CB_NO_RECORDING
-	job->ended_ns = clock_now_ns();
+	w->ended_ns = clock_now_ns();
 	if (easy && curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS,
 	                              &connections) != CURLE_OK)
 		connections = 0;
 #else
 	(void)easy;
 #endif
-	jobs_note_end(job->h->jobs, job->index, job->ended_ns,
+	jobs_note_end(w->h->jobs, job->index, w->ended_ns,
 	              connections > 0 ? (uint64_t)connections : 0);
 }
 
 /* A listing page came back with a success status. */
 static void read_listing(struct host_job *job)
 {
-	struct listing_page lp = {.url = job->url,
-	                          .page = job->page,
-	                          .body = job->body,
-	                          .len = job->body_len,
-	                          .cut = job->body_cut,
-	                          .more = job->more};
+	const struct job_work *w = job->work;
+	struct listing_page lp = {.url = w->url,
+	                          .page = w->page,
+	                          .body = w->body,
+	                          .len = w->body_len,
+	                          .cut = w->body_cut,
+	                          .more = w->more};
 	char why[JOBS_ERROR_MAX];
 
-	if (discovery_read(&job->h->cfg.scn->discover, job->h->jobs, &lp, why,
+	if (discovery_read(&w->h->cfg.scn->discover, w->h->jobs, &lp, why,
 	                   sizeof(why)) < 0)
 		finish(job, JOB_FAIL_DISCOVERY, "%s", why);
 	else
@@ -657,20 +729,20 @@ static void read_listing(struct host_job *job)
 /* A target came back with a success status. */
 static void check_target(struct host_job *job)
 {
-	struct check_body b = {.url = job->url,
-	                       .text = job->body,
-	                       .len = job->body_len,
-	                       .bytes = job->bytes,
-	                       .cut = job->body_cut,
-	                       .found = job->kind == JOB_FOUND};
+	const struct job_work *w = job->work;
+	struct check_body b = {.url = w->url,
+	                       .text = w->body,
+	                       .len = w->body_len,
+	                       .bytes = w->bytes,
+	                       .cut = w->body_cut,
+	                       .found = w->kind == JOB_FOUND};
 	char why[JOBS_ERROR_MAX];
 
 	/* The body is kept exactly when a check reads it: without one, what
 	 * the status said is all there is to check. */
-	if (!job->keep_body)
+	if (!w->keep_body)
 		finish(job, 0, NULL);
-	else if (check_body(&job->h->check, job->h->jobs, &b, why,
-	                    sizeof(why)) < 0)
+	else if (check_body(&w->h->check, w->h->jobs, &b, why, sizeof(why)) < 0)
 		finish(job, JOB_FAIL_CHECK, "%s", why);
 	else
 		finish(job, 0, NULL);
@@ -680,31 +752,32 @@ static void host_done(struct concbench_host *pub, struct concbench_job *job_pub,
                       CURL *easy, CURLcode result)
 {
 	struct host_job *job = held_job(host_of(pub), job_pub, "done()", 1);
+	const struct job_work *w;
 	long status = 0;
 
 	if (!job)
 		return;
+	w = job->work;
 	note_end(job, easy);
 	if (result != CURLE_OK) {
-		finish(job, JOB_FAIL_TRANSFER, "%s: %s", job->url,
-		       job->errbuf[0] ? job->errbuf
-		                      : curl_easy_strerror(result));
+		finish(job, JOB_FAIL_TRANSFER, "%s: %s", w->url,
+		       w->errbuf[0] ? w->errbuf : curl_easy_strerror(result));
 		return;
 	}
 	if (!easy || curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status) !=
 	                 CURLE_OK) {
 		finish(job, JOB_FAIL_TRANSFER, "%s: no response status",
-		       job->url);
+		       w->url);
 		return;
 	}
-	if (job->kind == JOB_LISTING
+	if (w->kind == JOB_LISTING
 	        ? status < 200 || status > 299
-	        : !check_status(&job->h->cfg.scn->check, status)) {
-		finish(job, JOB_FAIL_STATUS, "%s: HTTP status %ld", job->url,
+	        : !check_status(&w->h->cfg.scn->check, status)) {
+		finish(job, JOB_FAIL_STATUS, "%s: HTTP status %ld", w->url,
 		       status);
 		return;
 	}
-	if (job->kind == JOB_LISTING)
+	if (w->kind == JOB_LISTING)
 		read_listing(job);
 	else
 		check_target(job);
