@@ -7,13 +7,21 @@
  */
 #include "curlev.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 
-/* What curl asked us to watch on one socket; found with curl_multi_assign. */
+/* What curl asked us to watch on one socket; found with curl_multi_assign.
+ * Its event follows it in the same allocation: a socket's callback then
+ * reaches one cache line, not two. */
 struct sock {
-	struct event *ev;
 	struct sock *prev, *next;
+	_Alignas(max_align_t) unsigned char ev[];
 };
+
+static struct event *sock_event(struct sock *s)
+{
+	return (struct event *)s->ev;
+}
 
 struct curlev {
 	struct event_base *base;
@@ -34,7 +42,7 @@ static void sock_free(struct curlev *cv, struct sock *s)
 		s->next->prev = s->prev;
 	/* Safe even from the event's own callback: libevent 2.1 does not
 	 * touch a persistent event after its callback returns. */
-	event_free(s->ev);
+	event_del(sock_event(s));
 	free(s);
 }
 
@@ -80,11 +88,11 @@ static int socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp,
 		kinds |= EV_WRITE;
 
 	if (!s) {
-		s = calloc(1, sizeof(*s));
+		s = calloc(1, sizeof(*s) + event_get_struct_event_size());
 		if (!s)
 			return -1;
-		s->ev = event_new(cv->base, fd, kinds, on_socket, cv);
-		if (!s->ev) {
+		if (event_assign(sock_event(s), cv->base, fd, kinds, on_socket,
+		                 cv) < 0) {
 			free(s);
 			return -1;
 		}
@@ -96,12 +104,12 @@ static int socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp,
 	} else {
 		/* Level-triggered: a readiness lost by re-arming is seen
 		 * again on the next turn of the loop. */
-		event_del(s->ev);
-		event_assign(s->ev, cv->base, fd, kinds, on_socket, cv);
+		event_del(sock_event(s));
+		event_assign(sock_event(s), cv->base, fd, kinds, on_socket, cv);
 	}
 	if (!(kinds & (EV_READ | EV_WRITE)))
 		return 0; /* CURL_POLL_NONE: known, but not watched */
-	return event_add(s->ev, NULL) == 0 ? 0 : -1;
+	return event_add(sock_event(s), NULL) == 0 ? 0 : -1;
 }
 
 static int timer_cb(CURLM *multi, long timeout_ms, void *userp)
