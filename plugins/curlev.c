@@ -9,13 +9,28 @@
 
 #include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 
-/* What curl asked us to watch on one socket; found with curl_multi_assign.
- * Its event follows it in the same allocation: a socket's callback then
- * reaches one cache line, not two. */
+/*
+ * What curl asked us to watch on one socket; found with curl_multi_assign,
+ * and kept by descriptor after curl removes the socket: curl removes it
+ * whenever its connection goes back to the pool and adds it again when the
+ * connection is reused, a hundred transfers later, so the same memory
+ * serves every transfer on that connection.
+ */
 struct sock {
-	struct sock *prev, *next;
+	int assigned; /* ev was given to event_assign() */
 	_Alignas(max_align_t) unsigned char ev[];
+};
+
+struct curlev {
+	struct event_base *base;
+	CURLM *multi;
+	struct event *timer;
+	struct sock **by_fd; /* by_fd[fd]: NULL or its sock */
+	size_t fds;
+	curlev_wake_fn wake;
+	void *arg;
 };
 
 static struct event *sock_event(struct sock *s)
@@ -23,31 +38,31 @@ static struct event *sock_event(struct sock *s)
 	return (struct event *)s->ev;
 }
 
-struct curlev {
-	struct event_base *base;
-	CURLM *multi;
-	struct event *timer;
-	struct sock *socks;
-	curlev_wake_fn wake;
-	void *arg;
-};
-
-static void sock_free(struct curlev *cv, struct sock *s)
+/* The sock of fd, made if need be; NULL if out of memory. */
+static struct sock *sock_of(struct curlev *cv, curl_socket_t fd)
 {
-	if (s->prev)
-		s->prev->next = s->next;
-	else
-		cv->socks = s->next;
-	if (s->next)
-		s->next->prev = s->prev;
-	/* Safe even from the event's own callback: libevent 2.1 does not
-	 * touch a persistent event after its callback returns. */
-	event_del(sock_event(s));
-	free(s);
+	size_t i = (size_t)fd;
+
+	if (i >= cv->fds) {
+		size_t fds = cv->fds ? cv->fds : 64;
+		struct sock **by_fd;
+
+		while (fds <= i)
+			fds *= 2;
+		if (!(by_fd = realloc(cv->by_fd, fds * sizeof(*by_fd))))
+			return NULL;
+		memset(by_fd + cv->fds, 0, (fds - cv->fds) * sizeof(*by_fd));
+		cv->by_fd = by_fd;
+		cv->fds = fds;
+	}
+	if (!cv->by_fd[i])
+		cv->by_fd[i] = calloc(1, sizeof(struct sock) +
+		                             event_get_struct_event_size());
+	return cv->by_fd[i];
 }
 
-/* The event's argument is the curlev, not the sock: a wake may free the
- * sock (curl removes the socket), never the curlev. */
+/* The event's argument is the curlev, not the sock: the sock of a socket
+ * curl closed serves the next socket of that descriptor. */
 static void on_socket(evutil_socket_t fd, short kind, void *arg)
 {
 	struct curlev *cv = arg;
@@ -78,8 +93,10 @@ static int socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp,
 
 	(void)easy;
 	if (what == CURL_POLL_REMOVE) {
+		/* Safe even from the event's own callback: libevent 2.1 does
+		 * not touch a persistent event after its callback returns. */
 		if (s)
-			sock_free(cv, s);
+			event_del(sock_event(s));
 		return 0;
 	}
 	if (what & CURL_POLL_IN)
@@ -88,25 +105,16 @@ static int socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp,
 		kinds |= EV_WRITE;
 
 	if (!s) {
-		s = calloc(1, sizeof(*s) + event_get_struct_event_size());
-		if (!s)
+		if (fd < 0 || !(s = sock_of(cv, fd)))
 			return -1;
-		if (event_assign(sock_event(s), cv->base, fd, kinds, on_socket,
-		                 cv) < 0) {
-			free(s);
-			return -1;
-		}
-		s->next = cv->socks;
-		if (s->next)
-			s->next->prev = s;
-		cv->socks = s;
 		curl_multi_assign(cv->multi, fd, s);
-	} else {
-		/* Level-triggered: a readiness lost by re-arming is seen
-		 * again on the next turn of the loop. */
-		event_del(sock_event(s));
-		event_assign(sock_event(s), cv->base, fd, kinds, on_socket, cv);
 	}
+	/* Level-triggered: a readiness lost by re-arming is seen again on
+	 * the next turn of the loop. */
+	if (s->assigned)
+		event_del(sock_event(s));
+	event_assign(sock_event(s), cv->base, fd, kinds, on_socket, cv);
+	s->assigned = 1;
 	if (!(kinds & (EV_READ | EV_WRITE)))
 		return 0; /* CURL_POLL_NONE: known, but not watched */
 	return event_add(sock_event(s), NULL) == 0 ? 0 : -1;
@@ -165,10 +173,18 @@ struct curlev *curlev_new(struct event_base *base, CURLM *multi,
 
 void curlev_free(struct curlev *cv)
 {
+	size_t i;
+
 	if (!cv)
 		return;
-	while (cv->socks)
-		sock_free(cv, cv->socks);
+	for (i = 0; i < cv->fds; i++) {
+		struct sock *s = cv->by_fd[i];
+
+		if (s && s->assigned)
+			event_del(sock_event(s));
+		free(s);
+	}
+	free(cv->by_fd);
 	event_free(cv->timer);
 	free(cv);
 }
