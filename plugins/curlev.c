@@ -7,45 +7,35 @@
  */
 #include "curlev.h"
 
-#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 /*
- * What curl asked us to watch on one socket; found with curl_multi_assign,
- * and kept by descriptor after curl removes the socket: curl removes it
- * whenever its connection goes back to the pool and adds it again when the
- * connection is reused, a hundred transfers later, so the same memory
- * serves every transfer on that connection.
+ * What curl asks us to watch on a socket is an event, found with
+ * curl_multi_assign and kept by descriptor after curl removes the socket:
+ * curl removes it whenever its connection goes back to the pool and adds
+ * it again when the connection is reused, a hundred transfers later, so
+ * the same memory serves every transfer on that connection.
  */
-struct sock {
-	int assigned; /* ev was given to event_assign() */
-	_Alignas(max_align_t) unsigned char ev[];
-};
-
 struct curlev {
 	struct event_base *base;
 	CURLM *multi;
 	struct event *timer;
-	struct sock **by_fd; /* by_fd[fd]: NULL or its sock */
+	struct event **by_fd; /* by_fd[fd]: NULL or its event */
 	size_t fds;
 	curlev_wake_fn wake;
 	void *arg;
 };
 
-static struct event *sock_event(struct sock *s)
-{
-	return (struct event *)s->ev;
-}
-
-/* The sock of fd, made if need be; NULL if out of memory. */
-static struct sock *sock_of(struct curlev *cv, curl_socket_t fd)
+/* The event of fd, made zeroed (event_initialized() says no) if need be;
+ * NULL if out of memory. */
+static struct event *event_of(struct curlev *cv, curl_socket_t fd)
 {
 	size_t i = (size_t)fd;
 
 	if (i >= cv->fds) {
 		size_t fds = cv->fds ? cv->fds : 64;
-		struct sock **by_fd;
+		struct event **by_fd;
 
 		while (fds <= i)
 			fds *= 2;
@@ -56,13 +46,12 @@ static struct sock *sock_of(struct curlev *cv, curl_socket_t fd)
 		cv->fds = fds;
 	}
 	if (!cv->by_fd[i])
-		cv->by_fd[i] = calloc(1, sizeof(struct sock) +
-		                             event_get_struct_event_size());
+		cv->by_fd[i] = calloc(1, event_get_struct_event_size());
 	return cv->by_fd[i];
 }
 
-/* The event's argument is the curlev, not the sock: the sock of a socket
- * curl closed serves the next socket of that descriptor. */
+/* The event's argument is the curlev, not the socket: the event of a
+ * socket curl closed serves the next socket of that descriptor. */
 static void on_socket(evutil_socket_t fd, short kind, void *arg)
 {
 	struct curlev *cv = arg;
@@ -88,15 +77,15 @@ static int socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp,
                      void *socketp)
 {
 	struct curlev *cv = userp;
-	struct sock *s = socketp;
+	struct event *ev = socketp;
 	short kinds = EV_PERSIST;
 
 	(void)easy;
 	if (what == CURL_POLL_REMOVE) {
 		/* Safe even from the event's own callback: libevent 2.1 does
 		 * not touch a persistent event after its callback returns. */
-		if (s)
-			event_del(sock_event(s));
+		if (ev)
+			event_del(ev);
 		return 0;
 	}
 	if (what & CURL_POLL_IN)
@@ -104,20 +93,19 @@ static int socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp,
 	if (what & CURL_POLL_OUT)
 		kinds |= EV_WRITE;
 
-	if (!s) {
-		if (fd < 0 || !(s = sock_of(cv, fd)))
+	if (!ev) {
+		if (fd < 0 || !(ev = event_of(cv, fd)))
 			return -1;
-		curl_multi_assign(cv->multi, fd, s);
+		curl_multi_assign(cv->multi, fd, ev);
 	}
 	/* Level-triggered: a readiness lost by re-arming is seen again on
 	 * the next turn of the loop. */
-	if (s->assigned)
-		event_del(sock_event(s));
-	event_assign(sock_event(s), cv->base, fd, kinds, on_socket, cv);
-	s->assigned = 1;
+	if (event_initialized(ev))
+		event_del(ev);
+	event_assign(ev, cv->base, fd, kinds, on_socket, cv);
 	if (!(kinds & (EV_READ | EV_WRITE)))
 		return 0; /* CURL_POLL_NONE: known, but not watched */
-	return event_add(sock_event(s), NULL) == 0 ? 0 : -1;
+	return event_add(ev, NULL) == 0 ? 0 : -1;
 }
 
 static int timer_cb(CURLM *multi, long timeout_ms, void *userp)
@@ -178,11 +166,11 @@ void curlev_free(struct curlev *cv)
 	if (!cv)
 		return;
 	for (i = 0; i < cv->fds; i++) {
-		struct sock *s = cv->by_fd[i];
+		struct event *ev = cv->by_fd[i];
 
-		if (s && s->assigned)
-			event_del(sock_event(s));
-		free(s);
+		if (ev && event_initialized(ev))
+			event_del(ev);
+		free(ev);
 	}
 	free(cv->by_fd);
 	event_free(cv->timer);
