@@ -222,6 +222,13 @@ static struct job_work *work_take(struct job_slab *s)
 	return w;
 }
 
+/* w back to the free ones, to be taken first. Under the slab's lock. */
+static void work_give(struct job_slab *s, struct job_work *w)
+{
+	w->next_free = s->free_work;
+	s->free_work = w;
+}
+
 /* A slot with a work area, or NULL if out of memory. */
 static struct host_job *slot_take(struct job_slab *s)
 {
@@ -258,8 +265,7 @@ static struct host_job *slot_take(struct job_slab *s)
 		job->work = w;
 		w->slot = job;
 	} else {
-		w->next_free = s->free_work;
-		s->free_work = w;
+		work_give(s, w);
 	}
 out:
 	slab_lock_give();
@@ -288,8 +294,7 @@ static void slot_release(struct job_slab *s, struct host_job *job)
 		s->released = job;
 	s->released_tail = job;
 	s->released_count++;
-	w->next_free = s->free_work;
-	s->free_work = w;
+	work_give(s, w);
 	slab_lock_give();
 }
 
