@@ -82,10 +82,7 @@ count() {
 		set -- "$exe" "$base" "$PATTERN" "$2" "$C"
 		;;
 	*)
-		strategy=$1
-		[ "$1" = mp-eventloop-1 ] && strategy="{plugin: mp-eventloop, \
-name: mp-eventloop-1, options: {processes: 1}}"
-		bench_scenario "$tmp/run.yaml" "$strategy" 1 "$2"
+		bench_scenario "$tmp/run.yaml" "$1" 1 "$2"
 		set -- "$CONCBENCH" -q "$tmp/run.yaml"
 		;;
 	esac

@@ -89,8 +89,7 @@ bench_serve --latency-ms "$L" $serve_pin
 bench_scenario "$tmp/eventloop.yaml" eventloop 1
 bench_scenario "$tmp/threadpool.yaml" threadpool 1
 bench_scenario "$tmp/threads.yaml" threads 1
-bench_scenario "$tmp/mp-eventloop-1.yaml" \
-    "{plugin: mp-eventloop, name: mp-eventloop-1, options: {processes: 1}}" 1
+bench_scenario "$tmp/mp-eventloop-1.yaml" mp-eventloop-1 1
 bench_scenario "$tmp/repeats.yaml" eventloop 5
 
 # One run of a client: "CLIENT RATE CPU_US_PER_REQUEST" on fig, and the

@@ -64,8 +64,12 @@ bench_serve() {
 
 # bench_scenario FILE STRATEGY REPEAT [COUNT]: COUNT (default N) URLs of
 # PATTERN at concurrency C on the server, as the script's references
-# fetch them.
+# fetch them. STRATEGY mp-eventloop-1 is mp-eventloop with one process.
 bench_scenario() {
+	if [ "$2" = mp-eventloop-1 ]; then
+		set -- "$1" "{plugin: mp-eventloop, name: mp-eventloop-1, \
+options: {processes: 1}}" "$3" "${4:-$N}"
+	fi
 	cat >"$1" <<EOY
 name: $NAME
 description: N=${4:-$N} at C=$C against concbench serve, latency ${L:-0} ms
